@@ -1,0 +1,1 @@
+"""Property checks, public (shipped in the self-check) and hidden (grader only)."""

@@ -1,0 +1,1 @@
+"""Hidden checks: comparisons with the reference; never shipped to students."""

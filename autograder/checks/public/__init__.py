@@ -1,0 +1,1 @@
+"""Public checks: reference-free properties, invariants and worked cases."""

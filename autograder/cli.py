@@ -1,0 +1,151 @@
+"""The command line: ``python -m autograder grade PATH``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from autograder import profiles, report
+from autograder.grading import grade_submission
+from autograder.registry import VISIBILITIES
+from autograder.sandbox import Limits, isolation_level
+from autograder.submission import Submission, SubmissionError, discover
+
+
+def _grade(
+    submission: Submission, visibilities: tuple[str, ...], limits: Limits, hidden: list[Path]
+) -> dict[str, Any]:
+    profiles.use("grading")
+    result = grade_submission(submission, visibilities=visibilities, limits=limits, hidden=hidden)
+    return report.to_json(result)
+
+
+def grade_all(
+    submissions: list[Submission],
+    *,
+    visibilities: tuple[str, ...] = VISIBILITIES,
+    limits: Limits | None = None,
+    hidden: list[Path] | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+) -> list[dict[str, Any]]:
+    """Grade submissions, in parallel when ``jobs > 1``, in their given order.
+
+    Parameters
+    ----------
+    submissions : list of Submission
+        What :func:`autograder.submission.discover` found.
+    visibilities : tuple of str
+        Which checks run.
+    limits : Limits, optional
+        Sandbox limits.
+    hidden : list of pathlib.Path, optional
+        Folders the sandboxes must hide.
+    jobs : int
+        Worker processes.
+    progress : bool
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    list of dict
+        One SPEC.md JSON object per submission.
+    """
+    limits = limits or Limits()
+    hidden = hidden or []
+    bar = tqdm(total=len(submissions), unit="student", disable=not progress, file=sys.stderr)
+    if jobs <= 1 or len(submissions) == 1:
+        results = []
+        for submission in submissions:
+            results.append(_grade(submission, visibilities, limits, hidden))
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [
+                pool.submit(_grade, s, visibilities, limits, hidden) for s in submissions
+            ]
+            results = []
+            for future in futures:
+                results.append(future.result())
+                bar.update()
+    bar.close()
+    return results
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder",
+        description="Grade deep-learning optimization exercises with property checks.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    grade = commands.add_parser(
+        "grade",
+        help="grade a submission file, a student folder or a class folder",
+        description="Grade PATH: an <assignment>.py/.ipynb file, a student folder, "
+        "or a folder of student folders (nbgrader's submitted/).",
+    )
+    grade.add_argument("path", type=Path, help="file or folder to grade")
+    grade.add_argument("--json", action="store_true", help="print SPEC.md's JSON only")
+    grade.add_argument("--csv", type=Path, metavar="FILE", help="also write the scores as CSV")
+    grade.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)"
+    )
+    grade.add_argument(
+        "--public-only",
+        action="store_true",
+        help="run the public checks only (what the students' self-check runs)",
+    )
+    grade.add_argument(
+        "--call-timeout",
+        type=float,
+        default=Limits.call_seconds,
+        metavar="SECONDS",
+        help=f"time limit per call of a student function (default {Limits.call_seconds:g})",
+    )
+    grade.add_argument(
+        "--no-feedback", action="store_true", help="print the score table only"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        submissions, is_class = discover(args.path)
+    except SubmissionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    visibilities = ("public",) if args.public_only else VISIBILITIES
+    folder = args.path if args.path.is_dir() else args.path.parent
+    print(
+        f"grading {len(submissions)} submission(s) from {args.path} "
+        f"(isolation: {isolation_level()}, checks: {'+'.join(visibilities)})",
+        file=sys.stderr,
+    )
+    reports = grade_all(
+        submissions,
+        visibilities=visibilities,
+        limits=Limits(call_seconds=max(2.0, args.call_timeout)),
+        hidden=[folder.resolve()],
+        jobs=max(1, args.jobs),
+        progress=len(submissions) > 1,
+    )
+    if args.csv:
+        args.csv.write_text(report.to_csv(reports))
+    if args.json:
+        print(json.dumps(reports if is_class else reports[0], indent=2, ensure_ascii=False))
+        return 0
+    if not args.no_feedback:
+        for one in reports:
+            print(report.feedback(one, hidden_ran="hidden" in visibilities))
+            print()
+    print(report.table(reports))
+    return 0

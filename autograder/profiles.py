@@ -1,0 +1,37 @@
+"""Hypothesis settings profiles, kept in one place and selected per use.
+
+``grading``
+    The autograder: derandomised (the same submission always meets the same
+    inputs), no example database (one student's failure must never be
+    replayed on the next), no deadline (the sandbox's time limit is the only
+    clock), one reported failure per check, no health check that could fail a
+    student for the grader's own slowness.
+``selfcheck``
+    A student's local ``pytest`` run: the same, so that the self-check and the
+    grader agree on public checks.
+``dev``
+    The project's own quick runs: fewer examples.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, Phase, settings
+
+_COMMON = {
+    "derandomize": True,
+    "database": None,
+    "deadline": None,
+    "report_multiple_bugs": False,
+    "print_blob": False,
+    "suppress_health_check": list(HealthCheck),
+    "phases": (Phase.explicit, Phase.generate, Phase.shrink),
+}
+
+settings.register_profile("grading", max_examples=30, **_COMMON)
+settings.register_profile("selfcheck", max_examples=30, **_COMMON)
+settings.register_profile("dev", max_examples=10, **_COMMON)
+
+
+def use(profile: str) -> None:
+    """Load one of the profiles above for every check that runs next."""
+    settings.load_profile(profile)

@@ -1,0 +1,115 @@
+"""Checks: each one property of one function, declared once with its points.
+
+A check is a function taking the :class:`~autograder.student.Student` proxy;
+it may be a hypothesis ``@given`` test. It passes by returning and fails by
+raising :class:`~autograder.expect.CheckFailed` (or by breaking a sandbox
+limit). Whether a check is public or hidden is decided by where it lives:
+``autograder/checks/public/`` ships to students in the self-check,
+``autograder/checks/hidden/`` stays on the grader.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from autograder.contract import ASSIGNMENTS, assignment_of
+
+VISIBILITIES = ("public", "hidden")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded property of one function.
+
+    Attributes
+    ----------
+    function : str
+        The contract function it grades.
+    title : str
+        The property in plain words, as the student reads it in feedback.
+    points : float
+        What it is worth.
+    run : callable
+        ``run(student)``; raises on failure.
+    visibility : str
+        ``"public"`` or ``"hidden"``, from the module it is declared in.
+    name : str
+        The Python name of the check, unique within its module.
+    """
+
+    function: str
+    title: str
+    points: float
+    run: Callable[[Any], None]
+    visibility: str
+    name: str
+
+    @property
+    def assignment(self) -> str:
+        return assignment_of(self.function)
+
+
+_DECLARED: dict[str, list[Check]] = {}
+
+
+def check(function: str, points: float, title: str) -> Callable[[Callable], Callable]:
+    """Declare a check of ``function`` worth ``points``.
+
+    Parameters
+    ----------
+    function : str
+        A contract function name.
+    points : float
+        Points the check is worth.
+    title : str
+        The property in plain words.
+
+    Returns
+    -------
+    callable
+        A decorator that registers the check and returns it unchanged.
+    """
+    assignment_of(function)
+
+    def register(run: Callable) -> Callable:
+        module = run.__module__
+        visibility = module.split(".")[-2] if module.count(".") >= 2 else "public"
+        if visibility not in VISIBILITIES:
+            visibility = "public"
+        declared = Check(function, title, float(points), run, visibility, run.__name__)
+        _DECLARED.setdefault(module, []).append(declared)
+        run.check = declared
+        return run
+
+    return register
+
+
+def checks_for(assignment: str, visibilities: tuple[str, ...] = VISIBILITIES) -> list[Check]:
+    """Every declared check of one assignment, in contract order, public first.
+
+    Parameters
+    ----------
+    assignment : str
+        The assignment's name.
+    visibilities : tuple of str
+        Which check folders to load; the self-check loads ``("public",)``.
+
+    Returns
+    -------
+    list of Check
+    """
+    found: list[Check] = []
+    for visibility in visibilities:
+        module = f"autograder.checks.{visibility}.{assignment}"
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise
+            continue
+        found.extend(_DECLARED.get(module, []))
+    order = list(ASSIGNMENTS[assignment])
+    return sorted(found, key=lambda c: order.index(c.function))

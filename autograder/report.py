@@ -1,0 +1,174 @@
+"""Reports of graded submissions: SPEC.md's JSON, CSV, a table and feedback text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from autograder.contract import ASSIGNMENTS
+from autograder.grading import SubmissionResult
+
+PASS, FAIL = "✓", "✗"
+
+
+def _points(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def to_json(result: SubmissionResult, timing: bool = True) -> dict[str, Any]:
+    """The JSON object of SPEC.md for one submission.
+
+    Parameters
+    ----------
+    result : SubmissionResult
+        A graded submission.
+    timing : bool
+        Include the ``"timing"`` key (the only part that differs between runs).
+
+    Returns
+    -------
+    dict
+    """
+    functions: dict[str, Any] = {}
+    for assignment in result.assignments.values():
+        for name, function in assignment.functions.items():
+            functions[f"{assignment.name}.{name}"] = {
+                "score": float(function.score),
+                "max_score": float(function.max_score),
+                "failed": [
+                    {
+                        "check": r.check.title,
+                        "points": r.check.points,
+                        "visibility": r.check.visibility,
+                        "input": r.call,
+                        "expected": r.expected,
+                        "got": r.got,
+                        **({"detail": r.detail} if r.detail else {}),
+                    }
+                    for r in function.checks
+                    if not r.passed
+                ],
+                **({"notes": function.notes} if function.notes else {}),
+            }
+    data: dict[str, Any] = {
+        "submission": result.name,
+        "score": float(result.score),
+        "max_score": float(result.max_score),
+        "missing": result.missing,
+        "functions": functions,
+        "assignments": {
+            a.name: {
+                "score": float(a.score),
+                "max_score": float(a.max_score),
+                "file": a.source,
+                **({"problem": a.problem} if a.problem else {}),
+            }
+            for a in result.assignments.values()
+        },
+        "notes": result.notes,
+    }
+    if timing:
+        data["timing"] = {"seconds": round(result.seconds, 3)}
+    return data
+
+
+def csv_columns() -> list[str]:
+    """The columns of the CSV export: totals, then assignments, then functions."""
+    columns = ["submission", "score", "max_score"]
+    columns += list(ASSIGNMENTS)
+    columns += [f"{a}.{f}" for a, functions in ASSIGNMENTS.items() for f in functions]
+    return columns
+
+
+def to_csv(reports: list[dict[str, Any]]) -> str:
+    """One row per submission; a function or assignment not graded is left empty.
+
+    Parameters
+    ----------
+    reports : list of dict
+        :func:`to_json` objects.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\n")
+    writer.writeheader()
+    for report in reports:
+        row: dict[str, Any] = {
+            "submission": report["submission"],
+            "score": _points(report["score"]),
+            "max_score": _points(report["max_score"]),
+        }
+        row |= {name: _points(a["score"]) for name, a in report["assignments"].items()}
+        row |= {name: _points(f["score"]) for name, f in report["functions"].items()}
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def table(reports: list[dict[str, Any]]) -> str:
+    """A plain-text table: one row per submission, one column per assignment."""
+    names = list(ASSIGNMENTS)
+    width = max([len("submission"), *(len(r["submission"]) for r in reports)])
+    header = f"{'submission':<{width}}  " + "  ".join(f"{n:>19}" for n in names) + "  total"
+    lines = [header, "-" * (len(header) + 8)]
+    for report in reports:
+        cells = []
+        for name in names:
+            graded = report["assignments"].get(name)
+            text = f"{_points(graded['score'])} / {_points(graded['max_score'])}" if graded else ""
+            cells.append(f"{text:>19}")
+        total = f"{_points(report['score'])} / {_points(report['max_score'])}"
+        lines.append(f"{report['submission']:<{width}}  " + "  ".join(cells) + f"  {total}")
+    return "\n".join(lines)
+
+
+def _function_feedback(name: str, function: dict[str, Any]) -> list[str]:
+    score = f"{_points(function['score'])} / {_points(function['max_score'])}"
+    if not function["failed"]:
+        return [f"  {name}  {score}  {PASS}"]
+    lines = [f"  {name}  {score}"]
+    for failure in function["failed"]:
+        lines.append(f"    {FAIL} {failure['check']} ({_points(failure['points'])} pts)")
+        if failure["input"]:
+            lines.append(f"      smallest failing input:  {failure['input']}")
+        if failure["expected"]:
+            lines.append(f"      expected {failure['expected']}")
+            lines.append(f"      got      {failure['got']}")
+        else:
+            lines.append(f"      {failure['got']}")
+        if failure.get("detail"):
+            lines.append(f"      ({failure['detail']})")
+    lines.extend(f"    note: {note}" for note in function.get("notes", ()))
+    return lines
+
+
+def feedback(report: dict[str, Any], hidden_ran: bool = True) -> str:
+    """Feedback for one student: every lost point with its reason and input.
+
+    Parameters
+    ----------
+    report : dict
+        A :func:`to_json` object.
+    hidden_ran : bool
+        Whether hidden checks were part of the grade; when not (the
+        self-check), the text says that passing them all is not full marks.
+
+    Returns
+    -------
+    str
+    """
+    total = f"{_points(report['score'])} / {_points(report['max_score'])}"
+    lines = [f"== {report['submission']}: {total} =="]
+    lines.extend(f"note: {note}" for note in report["notes"])
+    for assignment, graded in report["assignments"].items():
+        lines.append(f"{assignment}  {_points(graded['score'])} / {_points(graded['max_score'])}")
+        if "problem" in graded:
+            lines.append(f"  {FAIL} {graded['problem']}")
+            continue
+        for key, function in report["functions"].items():
+            if key.startswith(f"{assignment}."):
+                lines.extend(_function_feedback(key.split(".", 1)[1], function))
+    if not hidden_ran:
+        lines.append(
+            "These are the public checks only: hidden checks also count towards your grade."
+        )
+    return "\n".join(lines)

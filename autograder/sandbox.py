@@ -1,0 +1,477 @@
+"""Run a student's module in a separate, limited process and call its functions.
+
+This is the one narrow interface between the grader and student code. The
+trusted process (hypothesis, the checks, the reference) sends a request per
+call; the child (:mod:`autograder.harness.child`) runs the student's function
+and answers with plain data through :mod:`autograder.harness.codec`.
+
+Two isolation levels exist:
+
+``bubblewrap``
+    When the grader runs as root and ``bwrap`` works: the child gets its own
+    user, PID, network, IPC and mount namespaces, runs as uid 65534, sees a
+    read-only root file system, an empty ``/tmp`` holding only its own
+    submission, and the repository, the installed ``reference`` and
+    ``autograder`` packages and the graded folder hidden behind empty tmpfs
+    mounts.
+``process``
+    Everywhere else: a separate process in its own session, with resource
+    limits, a clean environment and ``sys.path``, a working folder holding
+    only its own file, and an import blocker for the grader's packages. It
+    runs as the grader's user, so the operating system does not hide files
+    from it.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.harness import codec
+
+HARNESS_DIR = Path(__file__).parent / "harness"
+HARNESS_FILES = ("child.py", "codec.py", "callables.py")
+KEPT_ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandboxed child.
+
+    Parameters
+    ----------
+    call_seconds : float
+        Wall-clock time for one call of a student function (SPEC.md: at least
+        20 times the reference and never under 2 seconds).
+    load_seconds : float
+        Wall-clock time to start the child and execute the student's file.
+    memory_bytes : int
+        Address-space limit of the child.
+    cpu_seconds : int
+        CPU time over the child's whole life (a backstop; the child is
+        restarted after every failure).
+    file_bytes : int
+        Largest file the child may write, its captured output included.
+    answer_bytes : int
+        Largest answer the grader reads back from one call.
+    """
+
+    call_seconds: float = 10.0
+    load_seconds: float = 20.0
+    memory_bytes: int = 2 * 1024**3
+    cpu_seconds: int = 600
+    file_bytes: int = 4 * 1024**2
+    answer_bytes: int = 64 * 1024**2
+
+
+class LimitExceeded(BaseException):  # noqa: N818 - it is a stop signal, not an error
+    """A call broke a limit or killed the child.
+
+    It derives from ``BaseException`` so that hypothesis does not try to
+    shrink the input (each attempt would hit the limit again): the check
+    stops at once and fails with this message.
+
+    Parameters
+    ----------
+    message : str
+        Which limit or which crash, in words a student understands.
+    """
+
+
+class LoadError(Exception):
+    """The student's file could not be executed (syntax error, crash at import, ...)."""
+
+
+@dataclass
+class Outcome:
+    """What one call of a student function did.
+
+    Attributes
+    ----------
+    status : str
+        ``"ok"`` (it returned), ``"error"`` (it raised) or ``"missing"``.
+    value : object
+        The decoded return value when ``status == "ok"``.
+    error : dict
+        For ``"error"``: ``type``, ``message``, ``where``, ``kind``,
+        ``is_input_error``, ``not_implemented``.
+    warnings : list of str
+        Warnings that escaped the call.
+    mutated : list of str
+        Positions or names of array arguments that were changed in place.
+    rng_states : list of dict
+        The state of each generator argument after the call.
+    recorded : list of list of ndarray
+        For each recording callable argument, the ``y`` batch of every call.
+    """
+
+    status: str
+    value: Any = None
+    error: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    mutated: list[str] = field(default_factory=list)
+    rng_states: list[dict[str, Any]] = field(default_factory=list)
+    recorded: list[list[np.ndarray]] = field(default_factory=list)
+
+
+@cache
+def isolation_level() -> str:
+    """``"bubblewrap"`` when it can run here as root, else ``"process"``."""
+    if os.environ.get("AUTOGRADER_ISOLATION") == "process":
+        return "process"
+    bwrap = shutil.which("bwrap")
+    if os.geteuid() != 0 or bwrap is None:
+        return "process"
+    probe = subprocess.run(
+        [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--uid", "65534", "--", "true"],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    return "bubblewrap" if probe.returncode == 0 else "process"
+
+
+def _keep_visible() -> list[Path]:
+    """Folders the child needs: the interpreter and NumPy."""
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(np.__file__).parent}
+    return [p.resolve() for p in paths]
+
+
+def _masks(hidden: list[Path], keep: list[Path]) -> list[Path]:
+    """The folders to cover so that ``hidden`` is unseen but ``keep`` stays."""
+    masks: list[Path] = []
+    for path in hidden:
+        path = path.resolve()
+        if not path.is_dir():
+            continue
+        if any(k == path or path in k.parents for k in keep):
+            if any(k == path for k in keep):
+                continue
+            masks.extend(_masks([child for child in path.iterdir() if child.is_dir()], keep))
+        else:
+            masks.append(path)
+    unique = sorted(set(masks))
+    return [m for m in unique if not any(other in m.parents for other in unique)]
+
+
+def grader_paths() -> list[Path]:
+    """The grader's own folders: its packages and the project around them."""
+    import reference
+
+    packages = [Path(reference.__file__).parent, Path(__file__).parent]
+    roots = [p.parent for p in packages if (p.parent / "pyproject.toml").exists()]
+    return packages + roots
+
+
+class Sandbox:
+    """One student module running in a child process.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The student's Python file (a notebook is converted before this).
+    module_name : str
+        The name the module is executed under (the assignment's name).
+    functions : list of str
+        The contract's functions, whose presence is reported on load.
+    limits : Limits
+        Resource limits.
+    hidden : list of pathlib.Path
+        Extra folders the child must not see (the graded class folder).
+
+    Notes
+    -----
+    The child is started lazily and restarted after any crash or broken
+    limit, so one bad call costs one check, not the rest.
+    """
+
+    def __init__(
+        self,
+        source: Path,
+        module_name: str,
+        functions: list[str],
+        limits: Limits | None = None,
+        hidden: list[Path] | None = None,
+    ) -> None:
+        self.source = Path(source)
+        self.module_name = module_name
+        self.functions = functions
+        self.limits = limits or Limits()
+        self.hidden = [*grader_paths(), *(hidden or []), Path.cwd()]
+        self.isolation = isolation_level()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._answers: int | None = None
+        self._buffer = b""
+        self._next_id = 0
+        self._folder: Path | None = None
+        self.present: dict[str, bool] = {}
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> dict[str, bool]:
+        """Start the child and load the module.
+
+        Returns
+        -------
+        dict
+            For each contract function, whether the module defines it.
+
+        Raises
+        ------
+        LoadError
+            The file raised while executing (its message says where).
+        LimitExceeded
+            Loading broke a limit.
+        """
+        self._spawn()
+        answer = self._read_answer(self.limits.load_seconds, during="loading your file")
+        if answer["status"] == "load_error":
+            self.close()
+            raise LoadError(_describe_load_error(answer))
+        self.present = answer["functions"]
+        return self.present
+
+    def call(
+        self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any], consume: bool = False
+    ) -> Outcome:
+        """Call ``function(*args, **kwargs)`` in the child.
+
+        Parameters
+        ----------
+        function : str
+            The contract function's name.
+        args, kwargs
+            Arguments: plain values, arrays, and descriptions of callables
+            (see :mod:`autograder.harness.callables`).
+        consume : bool
+            Turn the returned iterable into a list inside the child.
+
+        Returns
+        -------
+        Outcome
+            What the call returned, raised or warned.
+
+        Raises
+        ------
+        LimitExceeded
+            The call broke a limit or the child died; the child is restarted
+            on the next call.
+        """
+        if self._process is None:
+            self.start()
+        self._next_id += 1
+        request = {
+            "id": self._next_id,
+            "function": function,
+            "args": codec.encode(list(args), special=_describe),
+            "kwargs": codec.encode(kwargs, special=_describe),
+            "consume": consume,
+        }
+        try:
+            self._process.stdin.write(codec.dumps(request))
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._died("before the call") from None
+        answer = self._read_answer(self.limits.call_seconds, during=f"{function}(...)")
+        if answer.get("id") != self._next_id:
+            self.close()
+            raise LimitExceeded("the grader received an answer it did not ask for")
+        return _outcome(answer)
+
+    def close(self) -> None:
+        """Kill the child and delete its folder."""
+        if self._process is not None:
+            self._kill()
+            self._process = None
+        if self._answers is not None:
+            os.close(self._answers)
+            self._answers = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _spawn(self) -> None:
+        self.close()
+        self._folder = Path(tempfile.mkdtemp(prefix="autograder-"))
+        work = self._folder / "work"
+        harness = self._folder / "harness"
+        work.mkdir()
+        harness.mkdir()
+        for name in HARNESS_FILES:
+            shutil.copy(HARNESS_DIR / name, harness / name)
+        student_file = work / f"{self.module_name}.py"
+        shutil.copy(self.source, student_file)
+        output = open(self._folder / "output.txt", "wb")  # noqa: SIM115 - handed to the child
+        read_end, write_end = os.pipe()
+        limits = {
+            "memory_bytes": self.limits.memory_bytes,
+            "cpu_seconds": self.limits.cpu_seconds,
+            "file_bytes": self.limits.file_bytes,
+            "processes": 1,
+        }
+        if self.isolation == "bubblewrap":
+            inside_work, inside_harness = Path("/tmp/work"), Path("/tmp/harness")
+        else:
+            inside_work, inside_harness = work, harness
+        config = {
+            "answer_fd": write_end,
+            "limits": limits,
+            "module_path": str(inside_work / student_file.name),
+            "module_name": self.module_name,
+            "functions": self.functions,
+        }
+        command = [sys.executable, "-I", "-B", str(inside_harness / "child.py"), _json(config)]
+        env = {k: os.environ[k] for k in KEPT_ENVIRONMENT if k in os.environ}
+        env |= {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(inside_work),
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYTHONHASHSEED": "0",
+        }
+        if self.isolation == "bubblewrap":
+            command = self._bubblewrap(work, harness, env) + command
+            env = {}
+        self._process = subprocess.Popen(
+            command,
+            cwd=work,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=output,
+            stderr=output,
+            pass_fds=(write_end,),
+            start_new_session=True,
+        )
+        output.close()
+        os.close(write_end)
+        self._answers = read_end
+        self._buffer = b""
+
+    def _bubblewrap(self, work: Path, harness: Path, env: dict[str, str]) -> list[str]:
+        command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        for mask in _masks(self.hidden, _keep_visible()):
+            command += ["--tmpfs", str(mask)]
+        command += ["--tmpfs", "/tmp", "--bind", str(work), "/tmp/work"]
+        command += ["--ro-bind", str(harness), "/tmp/harness", "--chdir", "/tmp/work"]
+        command += ["--unshare-all", "--die-with-parent", "--new-session"]
+        command += ["--uid", "65534", "--gid", "65534", "--clearenv"]
+        for key, value in env.items():
+            command += ["--setenv", key, value]
+        return [*command, "--"]
+
+    def _read_answer(self, seconds: float, during: str) -> dict[str, Any]:
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.close()
+                raise LimitExceeded(
+                    f"time limit: {during} did not finish within {seconds:g} seconds "
+                    "(an endless loop, or far too slow)"
+                )
+            ready, _, _ = select.select([self._answers], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self._answers, 1 << 20)
+            if not chunk:
+                raise self._died(during)
+            self._buffer += chunk
+            if len(self._buffer) > self.limits.answer_bytes:
+                self.close()
+                raise LimitExceeded(
+                    f"answer limit: {during} returned more than "
+                    f"{self.limits.answer_bytes // 1024**2} MiB of data"
+                )
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        try:
+            return codec.loads(line)
+        except ValueError:
+            self.close()
+            raise LimitExceeded(f"{during} sent an unreadable answer") from None
+
+    def _died(self, during: str) -> LimitExceeded:
+        process = self._process
+        try:
+            code = process.wait(timeout=5) if process else None
+        except subprocess.TimeoutExpired:
+            code = None
+        self.close()
+        return LimitExceeded(f"crash: the process running your code {_exit_reason(code)} "
+                             f"during {during}")
+
+    def _kill(self) -> None:
+        process = self._process
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait()
+        if process.stdin:
+            process.stdin.close()
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        name = signal.Signals(-code).name
+        reasons = {
+            "SIGSEGV": "crashed with a segmentation fault (SIGSEGV)",
+            "SIGXCPU": "used up its CPU time limit (SIGXCPU)",
+            "SIGXFSZ": "wrote a file larger than the file size limit (SIGXFSZ)",
+            "SIGKILL": "was killed (SIGKILL)",
+        }
+        return reasons.get(name, f"was killed by {name}")
+    return f"exited with code {code} (os._exit or a crash)"
+
+
+def _describe_load_error(answer: dict[str, Any]) -> str:
+    where = f" at {answer['where']}" if answer.get("where") else ""
+    return f"{answer['type']}{where}: {answer['message']}"
+
+
+def _describe(value: Any) -> Any:
+    describe = getattr(value, "sandbox_description", None)
+    return describe() if callable(describe) else None
+
+
+def _outcome(answer: dict[str, Any]) -> Outcome:
+    status = answer["status"]
+    if status == "ok":
+        return Outcome(
+            status="ok",
+            value=codec.decode(answer["value"]),
+            warnings=answer["warnings"],
+            mutated=answer["mutated"],
+            rng_states=answer["rng_states"],
+            recorded=[[codec.decode(b) for b in batches] for batches in answer["recorded"]],
+        )
+    if status == "error":
+        if answer["kind"] == "memory":
+            raise LimitExceeded(
+                f"memory limit: the call ran out of memory ({answer['type']}: {answer['message']})"
+            )
+        return Outcome(status="error", error=answer)
+    return Outcome(status="missing")
+
+
+def _json(config: dict[str, Any]) -> str:
+    return codec.dumps(config).decode().strip()

@@ -1,0 +1,103 @@
+"""The proxy through which checks call a student's functions.
+
+Checks never touch student code: ``student.classify_hessian(H)`` sends the
+call to the sandbox and returns the decoded value, or fails the check with a
+message when the function raised or let a ``RuntimeWarning`` escape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from autograder.expect import CheckFailed
+from autograder.sandbox import Outcome, Sandbox
+from autograder.show import show, show_call
+
+
+def describe_raised(error: dict[str, Any]) -> str:
+    """An exception as feedback: type, message and the student's line."""
+    if error.get("not_implemented"):
+        return "NotImplementedError: this function is not written yet"
+    text = f"{error['type']}: {error['message']}".rstrip(": ")
+    if error.get("kind") == "exit":
+        text = f"SystemExit (the code called sys.exit or exit()): {error['message']}"
+    if error.get("where"):
+        text += f"  [raised at {error['where']}]"
+    return text
+
+
+class Student:
+    """Calls the functions of one student module running in a sandbox.
+
+    Parameters
+    ----------
+    sandbox : Sandbox
+        The started sandbox holding the student's module.
+
+    Attributes
+    ----------
+    last_call : str
+        The most recent call, as text; a failing check shows it as the
+        smallest failing input.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+        self.last_call = ""
+
+    def call(self, function: str, *args: Any, consume: bool = False, **kwargs: Any) -> Outcome:
+        """Call a student function and return everything it did.
+
+        Parameters
+        ----------
+        function : str
+            The contract function.
+        *args, **kwargs
+            Its arguments.
+        consume : bool
+            Turn a returned iterable into a list inside the sandbox.
+
+        Returns
+        -------
+        Outcome
+        """
+        self.last_call = show_call(function, args, kwargs)
+        outcome = self._sandbox.call(function, args, kwargs, consume=consume)
+        if outcome.status == "missing":
+            raise CheckFailed(f"a function named {function}", "no such function in your code")
+        return outcome
+
+    def value(self, function: str, *args: Any, consume: bool = False, **kwargs: Any) -> Any:
+        """Call a student function and return its value.
+
+        Raises
+        ------
+        CheckFailed
+            When the function raised, or a warning escaped it.
+        """
+        outcome = self.call(function, *args, consume=consume, **kwargs)
+        if outcome.status == "error":
+            raise CheckFailed("a result", describe_raised(outcome.error))
+        if outcome.warnings:
+            raise CheckFailed(
+                "no warning (SPEC: no RuntimeWarning may escape)",
+                "; ".join(outcome.warnings),
+            )
+        return outcome.value
+
+    def raises_input_error(self, function: str, *args: Any, **kwargs: Any) -> None:
+        """Fail unless the call raises ``ValueError`` or ``TypeError``."""
+        outcome = self.call(function, *args, consume=True, **kwargs)
+        if outcome.status == "error" and outcome.error.get("is_input_error"):
+            return
+        if outcome.status == "error":
+            got = describe_raised(outcome.error)
+        else:
+            got = f"no error, it returned {show(outcome.value)}"
+        raise CheckFailed("a ValueError or TypeError", got)
+
+    def __getattr__(self, function: str) -> Callable[..., Any]:
+        if function.startswith("_"):
+            raise AttributeError(function)
+        return lambda *args, **kwargs: self.value(function, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""The hidden reference implementation: one module per assignment."""
