@@ -12,7 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograder import profiles, report
+from autograder import course, profiles, report
 from autograder.grading import grade_submission
 from autograder.registry import VISIBILITIES
 from autograder.sandbox import Limits, isolation_level
@@ -68,9 +68,7 @@ def grade_all(
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(_grade, s, visibilities, limits, hidden) for s in submissions
-            ]
+            futures = [pool.submit(_grade, s, visibilities, limits, hidden) for s in submissions]
             results = []
             for future in futures:
                 results.append(future.result())
@@ -109,15 +107,33 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"time limit per call of a student function (default {Limits.call_seconds:g})",
     )
-    grade.add_argument(
-        "--no-feedback", action="store_true", help="print the score table only"
+    grade.add_argument("--no-feedback", action="store_true", help="print the score table only")
+    build = commands.add_parser(
+        "build",
+        help="regenerate the course files from reference/",
+        description="Regenerate the demo submissions (and, later, notebooks) from reference/.",
+    )
+    build.add_argument(
+        "--check", action="store_true", help="only list files that differ; exit 1 if any"
     )
     return parser
+
+
+def _build(check: bool) -> int:
+    changed = course.build(check=check)
+    for path in changed:
+        print(f"{'differs' if check else 'wrote'}: {path.relative_to(course.ROOT)}")
+    if check and changed:
+        print("run `python -m autograder build` to regenerate them", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "build":
+        return _build(args.check)
     try:
         submissions, is_class = discover(args.path)
     except SubmissionError as error:

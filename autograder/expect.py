@@ -14,7 +14,7 @@ import numpy as np
 from autograder.show import show, show_type
 
 
-class CheckFailed(Exception):  # noqa: N818 - reads as what happened
+class CheckFailed(Exception):
     """A property did not hold.
 
     Parameters
@@ -72,7 +72,9 @@ def is_string(got: Any, expected: str, detail: str = "") -> None:
         fail(show(expected), show(got), detail)
 
 
-def is_array(got: Any, shape: tuple[int, ...], kind: str = "f", what: str = "an array") -> np.ndarray:
+def is_array(
+    got: Any, shape: tuple[int, ...], kind: str = "f", what: str = "an array"
+) -> np.ndarray:
     """A NumPy array of ``shape`` whose dtype kind is in ``kind``.
 
     Parameters

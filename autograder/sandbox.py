@@ -24,6 +24,7 @@ Two isolation levels exist:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -76,7 +77,7 @@ class Limits:
     answer_bytes: int = 64 * 1024**2
 
 
-class LimitExceeded(BaseException):  # noqa: N818 - it is a stop signal, not an error
+class LimitExceeded(BaseException):
     """A call broke a limit or killed the child.
 
     It derives from ``BaseException`` so that hypothesis does not try to
@@ -413,16 +414,15 @@ class Sandbox:
         except subprocess.TimeoutExpired:
             code = None
         self.close()
-        return LimitExceeded(f"crash: the process running your code {_exit_reason(code)} "
-                             f"during {during}")
+        return LimitExceeded(
+            f"crash: the process running your code {_exit_reason(code)} during {during}"
+        )
 
     def _kill(self) -> None:
         process = self._process
         if process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         process.wait()
         if process.stdin:
             process.stdin.close()

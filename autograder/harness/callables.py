@@ -50,7 +50,9 @@ class PolynomialFunction:
     def __call__(self, x: np.ndarray) -> float:
         x = np.asarray(x, dtype=float)
         if x.shape != self.center.shape:
-            raise ValueError(f"f expects an array of shape {self.center.shape}, got {x.shape}")
+            # Deliberately lenient: an error raised here would hide a missing
+            # shape check in the student's function from the grader.
+            return float(np.sum(x**2))
         return polynomial_value(self.center, self.terms, x)
 
 

@@ -24,10 +24,9 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
-
-import callables  # noqa: E402
-import codec  # noqa: E402
+import callables
+import codec
+import numpy as np
 
 BLOCKED_PACKAGES = ("reference", "autograder")
 MESSAGE_LIMIT = 500
@@ -140,7 +139,7 @@ def call(module: Any, request: dict[str, Any], student_file: str) -> dict[str, A
             value = function(*args, **kwargs)
             if request.get("consume") and _lazy_iterable(value):
                 value = list(value)
-        except BaseException as error:  # noqa: BLE001 - every failure is reported
+        except BaseException as error:
             return describe_error(error, student_file)
     given = dict(enumerate(args)) | kwargs
     outcome: dict[str, Any] = {
@@ -153,9 +152,7 @@ def call(module: Any, request: dict[str, Any], student_file: str) -> dict[str, A
             if not _same_array(before, given[int(key) if key.isdigit() else key])
         ],
         "rng_states": [
-            v.bit_generator.state
-            for v in given.values()
-            if isinstance(v, np.random.Generator)
+            v.bit_generator.state for v in given.values() if isinstance(v, np.random.Generator)
         ],
         "recorded": [
             [codec.encode(b) for b in v.batches]
@@ -197,7 +194,7 @@ def main() -> None:
 
     try:
         module = load_student(student_file, config["module_name"])
-    except BaseException as error:  # noqa: BLE001 - a broken file is reported, not fatal
+    except BaseException as error:
         answer(describe_error(error, student_file) | {"status": "load_error"})
         return
     present = {name: callable(getattr(module, name, None)) for name in config["functions"]}
@@ -207,7 +204,7 @@ def main() -> None:
         try:
             outcome = call(module, request, student_file)
             data = codec.dumps(outcome | {"id": request["id"]})
-        except BaseException as error:  # noqa: BLE001 - an answer that cannot be sent
+        except BaseException as error:
             outcome = describe_error(error, student_file, kind="answer")
             data = codec.dumps(outcome | {"id": request["id"]})
         answers.write(data)

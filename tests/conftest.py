@@ -1,0 +1,81 @@
+"""Shared fixtures: the test corpus graded once per session, in parallel."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder import profiles
+from autograder.cli import grade_all
+from autograder.course import stub_source
+from autograder.submission import discover
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "submissions"
+ASSIGNMENT_NAMES = ("critical_points", "gradient_descent", "vanishing_gradients")
+
+profiles.use("grading")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a corpus file's header says it must score."""
+
+    path: Path
+    full: bool
+    loses: tuple[str, ...]
+    may_lose: tuple[str, ...]
+
+    @property
+    def assignment(self) -> str:
+        return self.path.parent.name
+
+
+def _names(header: str, key: str) -> tuple[str, ...]:
+    found = re.search(rf"^# {key}:(.*)$", header, re.MULTILINE)
+    return tuple(n.strip() for n in found.group(1).split(",") if n.strip()) if found else ()
+
+
+def expectation(path: Path) -> Expectation:
+    """Parse ``# expect: full`` / ``# expect: lose f`` / ``# may also lose: g, h``."""
+    header = path.read_text().split('"""', 1)[0]
+    full = re.search(r"^# expect: full\s*$", header, re.MULTILINE) is not None
+    return Expectation(path, full, _names(header, "expect: lose"), _names(header, "may also lose"))
+
+
+def corpus_files(prefix: str) -> list[Path]:
+    return sorted(CORPUS.glob(f"*/{prefix}*.py"))
+
+
+def stub_files(folder: Path) -> list[Path]:
+    paths = []
+    for assignment in ASSIGNMENT_NAMES:
+        path = folder / assignment / f"{assignment}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(stub_source(assignment))
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """SPEC JSON for every corpus file, every reference module and every stub, by path."""
+    stubs = stub_files(tmp_path_factory.mktemp("stubs"))
+    references = [ROOT / "reference" / f"{a}.py" for a in ASSIGNMENT_NAMES]
+    paths = corpus_files("") + references + stubs
+    submissions = [discover(p)[0][0] for p in paths]
+    reports = grade_all(submissions, jobs=os.cpu_count() or 1)
+    return {str(p): r for p, r in zip(paths, reports, strict=True)}
+
+
+def lost(report: dict) -> set[str]:
+    """The functions of a report that scored below their maximum."""
+    return {
+        name.split(".", 1)[1]
+        for name, entry in report["functions"].items()
+        if entry["score"] < entry["max_score"]
+    }
