@@ -12,7 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograder import course, profiles, report
+from autograder import course, exports, profiles, report
 from autograder.grading import grade_submission
 from autograder.registry import VISIBILITIES
 from autograder.sandbox import Limits, isolation_level
@@ -107,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"time limit per call of a student function (default {Limits.call_seconds:g})",
     )
+    grade.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write feedback per student (Markdown, HTML), grades.csv, grades.json, "
+        "Gradescope results.json per student, summary.md and totals.png",
+    )
     grade.add_argument("--no-feedback", action="store_true", help="print the score table only")
     build = commands.add_parser(
         "build",
@@ -156,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.csv:
         args.csv.write_text(report.to_csv(reports))
+    if args.out:
+        written = exports.write_all(reports, args.out)
+        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     if args.json:
         print(json.dumps(reports if is_class else reports[0], indent=2, ensure_ascii=False))
         return 0
@@ -164,4 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             print(report.feedback(one, hidden_ran="hidden" in visibilities))
             print()
     print(report.table(reports))
+    if is_class:
+        print()
+        print(report.most_failed(exports.statistics(reports)))
     return 0

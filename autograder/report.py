@@ -12,7 +12,8 @@ from autograder.grading import SubmissionResult
 PASS, FAIL = "✓", "✗"
 
 
-def _points(value: float) -> float | int:
+def points(value: float) -> float | int:
+    """A score as printed: ``10`` rather than ``10.0``, at most two decimals."""
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
@@ -95,11 +96,11 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
     for report in reports:
         row: dict[str, Any] = {
             "submission": report["submission"],
-            "score": _points(report["score"]),
-            "max_score": _points(report["max_score"]),
+            "score": points(report["score"]),
+            "max_score": points(report["max_score"]),
         }
-        row |= {name: _points(a["score"]) for name, a in report["assignments"].items()}
-        row |= {name: _points(f["score"]) for name, f in report["functions"].items()}
+        row |= {name: points(a["score"]) for name, a in report["assignments"].items()}
+        row |= {name: points(f["score"]) for name, f in report["functions"].items()}
         writer.writerow(row)
     return buffer.getvalue()
 
@@ -114,20 +115,20 @@ def table(reports: list[dict[str, Any]]) -> str:
         cells = []
         for name in names:
             graded = report["assignments"].get(name)
-            text = f"{_points(graded['score'])} / {_points(graded['max_score'])}" if graded else ""
+            text = f"{points(graded['score'])} / {points(graded['max_score'])}" if graded else ""
             cells.append(f"{text:>19}")
-        total = f"{_points(report['score'])} / {_points(report['max_score'])}"
+        total = f"{points(report['score'])} / {points(report['max_score'])}"
         lines.append(f"{report['submission']:<{width}}  " + "  ".join(cells) + f"  {total}")
     return "\n".join(lines)
 
 
 def _function_feedback(name: str, function: dict[str, Any]) -> list[str]:
-    score = f"{_points(function['score'])} / {_points(function['max_score'])}"
+    score = f"{points(function['score'])} / {points(function['max_score'])}"
     if not function["failed"]:
         return [f"  {name}  {score}  {PASS}"]
     lines = [f"  {name}  {score}"]
     for failure in function["failed"]:
-        lines.append(f"    {FAIL} {failure['check']} ({_points(failure['points'])} pts)")
+        lines.append(f"    {FAIL} {failure['check']} ({points(failure['points'])} pts)")
         if failure["input"]:
             lines.append(f"      smallest failing input:  {failure['input']}")
         if failure["expected"]:
@@ -156,11 +157,11 @@ def feedback(report: dict[str, Any], hidden_ran: bool = True) -> str:
     -------
     str
     """
-    total = f"{_points(report['score'])} / {_points(report['max_score'])}"
+    total = f"{points(report['score'])} / {points(report['max_score'])}"
     lines = [f"== {report['submission']}: {total} =="]
     lines.extend(f"note: {note}" for note in report["notes"])
     for assignment, graded in report["assignments"].items():
-        lines.append(f"{assignment}  {_points(graded['score'])} / {_points(graded['max_score'])}")
+        lines.append(f"{assignment}  {points(graded['score'])} / {points(graded['max_score'])}")
         if "problem" in graded:
             lines.append(f"  {FAIL} {graded['problem']}")
             continue
@@ -171,4 +172,23 @@ def feedback(report: dict[str, Any], hidden_ran: bool = True) -> str:
         lines.append(
             "These are the public checks only: hidden checks also count towards your grade."
         )
+    return "\n".join(lines)
+
+
+def most_failed(rows: list[Any], limit: int = 10) -> str:
+    """The checks the class failed most, for the terminal.
+
+    Parameters
+    ----------
+    rows : list of CheckStatistics
+        From :func:`autograder.exports.statistics`, most failed first.
+    limit : int
+        How many to show.
+    """
+    failed = [row for row in rows if row.failed][:limit]
+    if not failed:
+        return "Every check passed for every student."
+    lines = ["Checks failed most often:"]
+    for row in failed:
+        lines.append(f"  {row.failed:>4}  {row.function}: {row.title}")
     return "\n".join(lines)

@@ -9,11 +9,12 @@ Two isolation levels exist:
 
 ``bubblewrap``
     When the grader runs as root and ``bwrap`` works: the child gets its own
-    user, PID, network, IPC and mount namespaces, runs as uid 65534, sees a
-    read-only root file system, an empty ``/tmp`` holding only its own
-    submission, and the repository, the installed ``reference`` and
-    ``autograder`` packages and the graded folder hidden behind empty tmpfs
-    mounts.
+    PID, network, IPC, UTS and mount namespaces, drops to uid/gid 65534 (a
+    real unprivileged user, also outside: no user namespace, which would map
+    it to root there) before any student code runs, sees a read-only root
+    file system, an empty ``/tmp`` holding only its own submission, and the
+    repository, the installed ``reference`` and ``autograder`` packages and
+    the graded folder hidden behind empty tmpfs mounts.
 ``process``
     Everywhere else: a separate process in its own session, with resource
     limits, a clean environment and ``sys.path``, a working folder holding
@@ -29,6 +30,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -45,6 +47,17 @@ from autograder.harness import codec
 HARNESS_DIR = Path(__file__).parent / "harness"
 HARNESS_FILES = ("child.py", "codec.py", "callables.py")
 KEPT_ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL")
+# The unprivileged user the child becomes inside bubblewrap (nobody/nogroup).
+SANDBOX_UID = SANDBOX_GID = 65534
+# No user namespace: inside one, bubblewrap run by root maps the sandbox's uid
+# to root outside, and the kernel then lets the child read every root-owned
+# file (mode 600 files in mode 700 folders included) and ignores its process
+# limit. The child starts as root with only the two capabilities it needs to
+# drop to SANDBOX_UID itself (harness/child.py), before any student code runs.
+BWRAP_NAMESPACES = (
+    "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+)
+BWRAP_CAPABILITIES = ("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID")
 
 
 @dataclass(frozen=True)
@@ -136,7 +149,7 @@ def isolation_level() -> str:
     if os.geteuid() != 0 or bwrap is None:
         return "process"
     probe = subprocess.run(
-        [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--uid", "65534", "--", "true"],
+        [bwrap, "--ro-bind", "/", "/", *BWRAP_NAMESPACES, *BWRAP_CAPABILITIES, "--", "true"],
         capture_output=True,
         timeout=30,
         check=False,
@@ -148,6 +161,34 @@ def _keep_visible() -> list[Path]:
     """Folders the child needs: the interpreter and NumPy."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(np.__file__).parent}
     return [p.resolve() for p in paths]
+
+
+def _reach(keep: list[Path]) -> list[str]:
+    """bubblewrap arguments that let an unprivileged child reach ``keep``.
+
+    A folder on the way that other users may not enter (root's home, mode 700,
+    where pyenv installs Python) is covered with an empty tmpfs, the folders
+    down to each kept one are recreated there, and the kept folder is bound
+    back read-only. The child sees nothing else of that folder.
+    """
+    keep = sorted(set(keep))
+    keep = [k for k in keep if not any(other in k.parents for other in keep)]
+    arguments: list[str] = []
+    made: set[Path] = set()
+    for kept in keep:
+        path = [*reversed(kept.parents), kept]
+        closed = [p for p in path[:-1] if not p.stat().st_mode & stat.S_IXOTH]
+        if not closed:
+            continue
+        if closed[0] not in made:
+            arguments += ["--tmpfs", str(closed[0])]
+            made.add(closed[0])
+        for folder in path[path.index(closed[0]) + 1 : -1]:
+            if folder not in made:
+                arguments += ["--perms", "0755", "--dir", str(folder)]
+                made.add(folder)
+        arguments += ["--ro-bind", str(kept), str(kept)]
+    return arguments
 
 
 def _masks(hidden: list[Path], keep: list[Path]) -> list[Path]:
@@ -169,9 +210,13 @@ def _masks(hidden: list[Path], keep: list[Path]) -> list[Path]:
 
 def grader_paths() -> list[Path]:
     """The grader's own folders: its packages and the project around them."""
-    import reference
-
-    packages = [Path(reference.__file__).parent, Path(__file__).parent]
+    packages = [Path(__file__).parent]
+    try:
+        import reference
+    except ImportError:  # a student's self-check bundle has no reference
+        pass
+    else:
+        packages.append(Path(reference.__file__).parent)
     roots = [p.parent for p in packages if (p.parent / "pyproject.toml").exists()]
     return packages + roots
 
@@ -318,6 +363,15 @@ class Sandbox:
             shutil.copy(HARNESS_DIR / name, harness / name)
         student_file = work / f"{self.module_name}.py"
         shutil.copy(self.source, student_file)
+        if self.isolation == "bubblewrap":
+            # The child runs as SANDBOX_UID: its file and folder are its own,
+            # the harness is readable (whatever the grader's umask), the rest
+            # of this folder (its output file) stays root's.
+            for path in (work, student_file):
+                os.chown(path, SANDBOX_UID, SANDBOX_GID)
+            os.chmod(student_file, 0o644)
+            for path in (harness, *harness.iterdir()):
+                os.chmod(path, 0o755 if path.is_dir() else 0o644)
         output = open(self._folder / "output.txt", "wb")  # noqa: SIM115 - handed to the child
         read_end, write_end = os.pipe()
         limits = {
@@ -336,6 +390,7 @@ class Sandbox:
             "module_path": str(inside_work / student_file.name),
             "module_name": self.module_name,
             "functions": self.functions,
+            "user": [SANDBOX_UID, SANDBOX_GID] if self.isolation == "bubblewrap" else None,
         }
         command = [sys.executable, "-I", "-B", str(inside_harness / "child.py"), _json(config)]
         env = {k: os.environ[k] for k in KEPT_ENVIRONMENT if k in os.environ}
@@ -367,12 +422,13 @@ class Sandbox:
 
     def _bubblewrap(self, work: Path, harness: Path, env: dict[str, str]) -> list[str]:
         command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        command += _reach(_keep_visible())
         for mask in _masks(self.hidden, _keep_visible()):
             command += ["--tmpfs", str(mask)]
         command += ["--tmpfs", "/tmp", "--bind", str(work), "/tmp/work"]
         command += ["--ro-bind", str(harness), "/tmp/harness", "--chdir", "/tmp/work"]
-        command += ["--unshare-all", "--die-with-parent", "--new-session"]
-        command += ["--uid", "65534", "--gid", "65534", "--clearenv"]
+        command += [*BWRAP_NAMESPACES, "--die-with-parent", "--new-session"]
+        command += [*BWRAP_CAPABILITIES, "--clearenv"]
         for key, value in env.items():
             command += ["--setenv", key, value]
         return [*command, "--"]

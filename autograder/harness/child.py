@@ -71,6 +71,22 @@ def apply_limits(limits: dict[str, int]) -> None:
         resource.setrlimit(names[key], (limit, limit))
 
 
+def drop_privileges(user: list[int] | None) -> None:
+    """Become the unprivileged ``[uid, gid]`` for good (inside bubblewrap).
+
+    bubblewrap starts the child as root with only CAP_SETUID and CAP_SETGID;
+    changing every uid to a non-root one clears those as well.
+    """
+    if user is None:
+        return
+    uid, gid = user
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (gid, gid, gid):
+        raise SystemExit("the sandbox could not drop its privileges")
+
+
 def where_raised(error: BaseException, student_file: str) -> str:
     """The deepest line of the student's file in the error's traceback."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == student_file]
@@ -185,6 +201,7 @@ def main() -> None:
     os.dup2(devnull, 0)
     sys.meta_path.insert(0, BlockGraderImports())
     sys.stdout = sys.stderr = CappedOutput()
+    drop_privileges(config.get("user"))
     apply_limits(config["limits"])
     student_file = os.path.abspath(config["module_path"])
 
