@@ -13,18 +13,24 @@ from typing import Any
 from tqdm import tqdm
 
 from autograder import course, exports, profiles, report
-from autograder.grading import grade_submission
+from autograder.grading import grade_assignment
 from autograder.registry import VISIBILITIES
 from autograder.sandbox import Limits, isolation_level
 from autograder.submission import Submission, SubmissionError, discover
 
 
-def _grade(
-    submission: Submission, visibilities: tuple[str, ...], limits: Limits, hidden: list[Path]
+def _grade_part(
+    submission: Submission,
+    assignment: str,
+    visibilities: tuple[str, ...],
+    limits: Limits,
+    hidden: list[Path],
 ) -> dict[str, Any]:
     profiles.use("grading")
-    result = grade_submission(submission, visibilities=visibilities, limits=limits, hidden=hidden)
-    return report.to_json(result)
+    result = grade_assignment(
+        submission, assignment, visibilities=visibilities, limits=limits, hidden=hidden
+    )
+    return report.assignment_json(result)
 
 
 def grade_all(
@@ -36,7 +42,7 @@ def grade_all(
     jobs: int = 1,
     progress: bool = False,
 ) -> list[dict[str, Any]]:
-    """Grade submissions, in parallel when ``jobs > 1``, in their given order.
+    """Grade submissions, each assignment of each a separate task, in parallel.
 
     Parameters
     ----------
@@ -49,32 +55,39 @@ def grade_all(
     hidden : list of pathlib.Path, optional
         Folders the sandboxes must hide.
     jobs : int
-        Worker processes.
+        Worker processes (1: grade in this process).
     progress : bool
         Show a progress bar on standard error.
 
     Returns
     -------
     list of dict
-        One SPEC.md JSON object per submission.
+        One SPEC.md JSON object per submission, in the given order.
     """
     limits = limits or Limits()
     hidden = hidden or []
-    bar = tqdm(total=len(submissions), unit="student", disable=not progress, file=sys.stderr)
-    if jobs <= 1 or len(submissions) == 1:
-        results = []
-        for submission in submissions:
-            results.append(_grade(submission, visibilities, limits, hidden))
+    tasks = [(s, a) for s in submissions for a in s.assignments]
+    bar = tqdm(total=len(tasks), unit="assignment", disable=not progress, file=sys.stderr)
+    parts: list[dict[str, Any]] = []
+    if jobs <= 1 or len(tasks) == 1:
+        for submission, assignment in tasks:
+            parts.append(_grade_part(submission, assignment, visibilities, limits, hidden))
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_grade, s, visibilities, limits, hidden) for s in submissions]
-            results = []
+            futures = [
+                pool.submit(_grade_part, s, a, visibilities, limits, hidden) for s, a in tasks
+            ]
             for future in futures:
-                results.append(future.result())
+                parts.append(future.result())
                 bar.update()
     bar.close()
-    return results
+    reports, start = [], 0
+    for submission in submissions:
+        count = len(submission.assignments)
+        reports.append(report.submission_json(submission, parts[start : start + count]))
+        start += count
+    return reports
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -159,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         limits=Limits(call_seconds=max(2.0, args.call_timeout)),
         hidden=[folder.resolve()],
         jobs=max(1, args.jobs),
-        progress=len(submissions) > 1,
+        progress=len(submissions) > 1 or not args.json,
     )
     if args.csv:
         args.csv.write_text(report.to_csv(reports))

@@ -76,6 +76,7 @@ class AssignmentResult:
     functions: dict[str, FunctionResult]
     source: str = ""
     problem: str = ""
+    seconds: float = 0.0
 
     @property
     def score(self) -> float:
@@ -211,71 +212,48 @@ def _note_callers(functions: dict[str, FunctionResult]) -> None:
             )
 
 
-@dataclass
-class SubmissionResult:
-    """Every graded assignment of one submission."""
-
-    name: str
-    assignments: dict[str, AssignmentResult]
-    missing: list[str]
-    notes: list[str]
-    seconds: float = 0.0
-
-    @property
-    def score(self) -> float:
-        return sum(a.score for a in self.assignments.values())
-
-    @property
-    def max_score(self) -> float:
-        return sum(a.max_score for a in self.assignments.values())
-
-
-def grade_submission(
+def grade_assignment(
     submission: Submission,
+    assignment: str,
     *,
     visibilities: tuple[str, ...] = VISIBILITIES,
     limits: Limits | None = None,
     hidden: list[Path] | None = None,
-) -> SubmissionResult:
-    """Grade every assignment of one submission, each in its own sandbox.
+) -> AssignmentResult:
+    """Grade one assignment of a submission (a notebook is converted first).
 
     Parameters
     ----------
     submission : Submission
         What :func:`autograder.submission.discover` found.
+    assignment : str
+        Which of its assignments.
     visibilities, limits, hidden
         As for :func:`grade_module`.
 
     Returns
     -------
-    SubmissionResult
+    AssignmentResult
+        With ``source`` set to the student's own file and ``seconds`` to the
+        time it took.
     """
     started = time.perf_counter()
-    assignments: dict[str, AssignmentResult] = {}
+    file = submission.files.get(assignment)
     with tempfile.TemporaryDirectory(prefix="autograder-nb-") as scratch:
-        for assignment in submission.assignments:
-            file = submission.files.get(assignment)
-            source, problem = None, ""
-            if file is not None:
-                try:
-                    source = python_source(file, Path(scratch))
-                except SubmissionError as error:
-                    problem = str(error)
-            result = grade_module(
-                assignment,
-                source,
-                visibilities=visibilities,
-                limits=limits,
-                hidden=hidden,
-                problem=problem,
-            )
-            result.source = str(file or "")
-            assignments[assignment] = result
-    missing = [a for a in submission.assignments if a not in submission.files]
-    return SubmissionResult(
-        submission.name,
-        assignments,
-        missing,
-        list(submission.notes),
-        time.perf_counter() - started,
-    )
+        source, problem = None, ""
+        if file is not None:
+            try:
+                source = python_source(file, Path(scratch))
+            except SubmissionError as error:
+                problem = str(error)
+        result = grade_module(
+            assignment,
+            source,
+            visibilities=visibilities,
+            limits=limits,
+            hidden=hidden,
+            problem=problem,
+        )
+    result.source = str(file or "")
+    result.seconds = time.perf_counter() - started
+    return result

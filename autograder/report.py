@@ -7,7 +7,8 @@ import io
 from typing import Any
 
 from autograder.contract import ASSIGNMENTS
-from autograder.grading import SubmissionResult
+from autograder.grading import AssignmentResult
+from autograder.submission import Submission
 
 PASS, FAIL = "✓", "✗"
 
@@ -17,13 +18,50 @@ def points(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def to_json(result: SubmissionResult, timing: bool = True) -> dict[str, Any]:
+def assignment_json(result: AssignmentResult) -> dict[str, Any]:
+    """One graded assignment as plain data: the building block of :func:`submission_json`."""
+    functions: dict[str, Any] = {}
+    for name, function in result.functions.items():
+        functions[f"{result.name}.{name}"] = {
+            "score": float(function.score),
+            "max_score": float(function.max_score),
+            "failed": [
+                {
+                    "check": r.check.title,
+                    "points": r.check.points,
+                    "visibility": r.check.visibility,
+                    "input": r.call,
+                    "expected": r.expected,
+                    "got": r.got,
+                    **({"detail": r.detail} if r.detail else {}),
+                }
+                for r in function.checks
+                if not r.passed
+            ],
+            **({"notes": function.notes} if function.notes else {}),
+        }
+    return {
+        "name": result.name,
+        "score": float(result.score),
+        "max_score": float(result.max_score),
+        "file": result.source,
+        **({"problem": result.problem} if result.problem else {}),
+        "functions": functions,
+        "seconds": result.seconds,
+    }
+
+
+def submission_json(
+    submission: Submission, parts: list[dict[str, Any]], timing: bool = True
+) -> dict[str, Any]:
     """The JSON object of SPEC.md for one submission.
 
     Parameters
     ----------
-    result : SubmissionResult
-        A graded submission.
+    submission : Submission
+        What was graded.
+    parts : list of dict
+        :func:`assignment_json` of each graded assignment, in contract order.
     timing : bool
         Include the ``"timing"`` key (the only part that differs between runs).
 
@@ -31,46 +69,23 @@ def to_json(result: SubmissionResult, timing: bool = True) -> dict[str, Any]:
     -------
     dict
     """
-    functions: dict[str, Any] = {}
-    for assignment in result.assignments.values():
-        for name, function in assignment.functions.items():
-            functions[f"{assignment.name}.{name}"] = {
-                "score": float(function.score),
-                "max_score": float(function.max_score),
-                "failed": [
-                    {
-                        "check": r.check.title,
-                        "points": r.check.points,
-                        "visibility": r.check.visibility,
-                        "input": r.call,
-                        "expected": r.expected,
-                        "got": r.got,
-                        **({"detail": r.detail} if r.detail else {}),
-                    }
-                    for r in function.checks
-                    if not r.passed
-                ],
-                **({"notes": function.notes} if function.notes else {}),
-            }
     data: dict[str, Any] = {
-        "submission": result.name,
-        "score": float(result.score),
-        "max_score": float(result.max_score),
-        "missing": result.missing,
-        "functions": functions,
+        "submission": submission.name,
+        "score": float(sum(p["score"] for p in parts)),
+        "max_score": float(sum(p["max_score"] for p in parts)),
+        "missing": [a for a in submission.assignments if a not in submission.files],
+        "functions": {k: v for p in parts for k, v in p["functions"].items()},
         "assignments": {
-            a.name: {
-                "score": float(a.score),
-                "max_score": float(a.max_score),
-                "file": a.source,
-                **({"problem": a.problem} if a.problem else {}),
-            }
-            for a in result.assignments.values()
+            p["name"]: {k: v for k, v in p.items() if k not in ("name", "functions", "seconds")}
+            for p in parts
         },
-        "notes": result.notes,
+        "notes": list(submission.notes),
     }
     if timing:
-        data["timing"] = {"seconds": round(result.seconds, 3)}
+        data["timing"] = {
+            "seconds": round(sum(p["seconds"] for p in parts), 3),
+            "assignments": {p["name"]: round(p["seconds"], 3) for p in parts},
+        }
     return data
 
 
@@ -88,7 +103,7 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
     Parameters
     ----------
     reports : list of dict
-        :func:`to_json` objects.
+        :func:`submission_json` objects.
     """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\n")
@@ -148,7 +163,7 @@ def feedback(report: dict[str, Any], hidden_ran: bool = True) -> str:
     Parameters
     ----------
     report : dict
-        A :func:`to_json` object.
+        A :func:`submission_json` object.
     hidden_ran : bool
         Whether hidden checks were part of the grade; when not (the
         self-check), the text says that passing them all is not full marks.
