@@ -1,0 +1,131 @@
+"""Time one epoch of mini-batch gradient descent against the batch size.
+
+The course note claims that the batch size trades the cost of one update
+against the number of updates: with batch size 1 (SGD) an epoch makes ``n``
+cheap updates whose Python overhead dominates; with the whole data set (BGD)
+it makes one expensive, fully vectorised update; in between, a batch of a few
+dozen rows costs barely more than one row, so epochs are fastest there.
+
+:func:`time_epochs` measures that for any ``run_epoch`` with the contract's
+signature: the gradient_descent notebook runs it on the student's own
+function, the benchmark on the reference's. This module ships with the
+release and holds no solution: it only calls the function it is given.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class EpochTiming:
+    """One measured batch size.
+
+    Attributes
+    ----------
+    batch_size : int
+        The batch size.
+    updates : int
+        Parameter updates in one epoch, as ``run_epoch`` reported them.
+    seconds : float
+        Median wall-clock time of one epoch.
+    """
+
+    batch_size: int
+    updates: int
+    seconds: float
+
+    @property
+    def microseconds_per_update(self) -> float:
+        return 1e6 * self.seconds / max(self.updates, 1)
+
+
+def regression_data(n: int, d: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A noisy linear-regression data set ``y = X @ w_true + noise``."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    w_true = rng.standard_normal(d)
+    y = X @ w_true + 0.1 * rng.standard_normal(n)
+    return X, y
+
+
+def time_epochs(
+    run_epoch: Callable[..., tuple[np.ndarray, int]],
+    batch_sizes: Sequence[int] = (1, 8, 32, 128, 1024, 100_000),
+    n: int = 100_000,
+    d: int = 50,
+    repeats: int = 3,
+    seed: int = 0,
+    max_seconds: float = 60.0,
+) -> list[EpochTiming]:
+    """Median time of one epoch of ``run_epoch`` for each batch size.
+
+    Parameters
+    ----------
+    run_epoch : callable
+        ``run_epoch(w, X, y, batch_size, lr, rng)`` returning ``(w, n_updates)``,
+        as in the contract.
+    batch_sizes : sequence of int
+        Batch sizes to time; values above ``n`` are clipped to ``n``.
+    n, d : int
+        Size of the synthetic data set.
+    repeats : int
+        Epochs timed per batch size (the median is kept).
+    seed : int
+        Seed of the data and of the shuffling.
+    max_seconds : float
+        Stop repeating a batch size once this much time was spent on it
+        (at least one epoch always runs).
+
+    Returns
+    -------
+    list of EpochTiming
+    """
+    X, y = regression_data(n, d, seed)
+    lr = 0.5 / float(np.max(np.sum(X**2, axis=1)))
+    timings = []
+    for batch_size in batch_sizes:
+        batch_size = min(int(batch_size), n)
+        rng = np.random.default_rng(seed)
+        w = np.zeros(d)
+        times: list[float] = []
+        updates = 0
+        while len(times) < repeats and (not times or sum(times) < max_seconds):
+            start = time.perf_counter()
+            _, updates = run_epoch(w, X, y, batch_size, lr, rng)
+            times.append(time.perf_counter() - start)
+        timings.append(EpochTiming(batch_size, int(updates), float(np.median(times))))
+    return timings
+
+
+def table(timings: Sequence[EpochTiming]) -> str:
+    """The timings as a text table."""
+    lines = [f"{'batch size':>10}  {'updates/epoch':>13}  {'epoch (s)':>10}  {'µs/update':>10}"]
+    for t in timings:
+        lines.append(
+            f"{t.batch_size:>10}  {t.updates:>13}  {t.seconds:>10.4f}  "
+            f"{t.microseconds_per_update:>10.1f}"
+        )
+    return "\n".join(lines)
+
+
+def plot(timings: Sequence[EpochTiming], axes: object = None) -> object:
+    """Epoch time and updates per epoch against batch size (log-log), with matplotlib."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(figsize=(6, 4))
+    sizes = [t.batch_size for t in timings]
+    axes.loglog(sizes, [t.seconds for t in timings], "o-", label="seconds per epoch")
+    axes.set_xlabel("batch size")
+    axes.set_ylabel("seconds per epoch")
+    twin = axes.twinx()
+    twin.loglog(sizes, [t.updates for t in timings], "s--", color="tab:orange")
+    twin.set_ylabel("updates per epoch (orange)")
+    axes.set_title("One epoch against the batch size")
+    return axes
+
