@@ -130,19 +130,41 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-feedback", action="store_true", help="print the score table only")
     build = commands.add_parser(
         "build",
-        help="regenerate the course files from reference/",
-        description="Regenerate the demo submissions (and, later, notebooks) from reference/.",
+        help="regenerate the course files from reference/ and assignments/text/",
+        description="Regenerate nbgrader's source notebooks (assignments/source/), the "
+        "students' self-check and the demo submissions (assignments/submitted/) from "
+        "reference/ and the teaching texts assignments/text/<assignment>.md.",
     )
     build.add_argument(
-        "--check", action="store_true", help="only list files that differ; exit 1 if any"
+        "--check",
+        action="store_true",
+        help="only list committed files that differ; exit 1 if any",
+    )
+    commands.add_parser(
+        "benchmark",
+        help="measure grading speed (CLI against nbgrader) and the batch-size experiment",
+        add_help=False,
     )
     return parser
 
 
 def _build(check: bool) -> int:
-    changed = course.build(check=check)
+    try:
+        changed = course.build(check=check)
+    except course.BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    bundles: dict[Path, int] = {}
     for path in changed:
-        print(f"{'differs' if check else 'wrote'}: {path.relative_to(course.ROOT)}")
+        relative = path.relative_to(course.ROOT)
+        if course.BUNDLE in relative.parts[:-1]:
+            folder = Path(*relative.parts[: relative.parts.index(course.BUNDLE) + 1])
+            bundles[folder] = bundles.get(folder, 0) + 1
+            continue
+        verb = "differs" if check else "wrote" if path.exists() else "removed"
+        print(f"{verb}: {relative}")
+    for folder, count in bundles.items():
+        print(f"wrote: {folder}/ ({count} files of the self-check's copy of autograder)")
     if check and changed:
         print("run `python -m autograder build` to regenerate them", file=sys.stderr)
         return 1
@@ -151,6 +173,11 @@ def _build(check: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["benchmark"]:
+        from autograder import benchmark
+
+        return benchmark.main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "build":
         return _build(args.check)

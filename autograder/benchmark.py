@@ -1,0 +1,180 @@
+"""Benchmarks: grading speed against nbgrader, and the batch-size experiment.
+
+``python -m autograder benchmark`` prints, for the machine it runs on:
+
+* the time to grade one full submission (all three assignments, hidden
+  checks, isolated), median over ``--repeats`` runs of the real CLI;
+* the time and throughput to grade a class of ``--students`` submissions
+  with the CLI and with ``nbgrader autograde`` on the same notebooks, and
+  their ratio;
+* the time of a student's self-check (``pytest`` in a release folder) per
+  assignment;
+* the peak memory (largest resident set of any process) of each;
+* the course note's experiment: time and updates per epoch against the
+  batch size for the reference's ``run_epoch`` (optionally plotted).
+
+Every figure is measured by running the real command in a subprocess; no
+test asserts on any of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import course, epoch_timing
+from autograder.contract import ASSIGNMENTS
+
+_MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+run = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.PIPE, text=True)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mib": peak / 1024, "status": run.returncode,
+                  "stderr": run.stderr[-2000:]}))
+"""
+
+
+@dataclass
+class Measure:
+    """Wall-clock seconds (median) and peak memory of a repeated command."""
+
+    seconds: float
+    peak_mib: float
+    runs: int
+
+
+def measure(command: list[str], cwd: Path, repeats: int = 1) -> Measure:
+    """Run ``command`` ``repeats`` times in a fresh process; median time, peak memory.
+
+    Raises
+    ------
+    RuntimeError
+        When the command fails.
+    """
+    times, peaks = [], []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(cwd), *command],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(out.stdout)
+        if result["status"] != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result['stderr']}")
+        times.append(result["seconds"])
+        peaks.append(result["peak_mib"])
+    return Measure(statistics.median(times), max(peaks), repeats)
+
+
+def make_class(folder: Path, students: int) -> Path:
+    """A ``submitted/`` folder of ``students`` students, cycling through the demo students."""
+    submitted = folder / "submitted"
+    for i in range(students):
+        demo = course.DEMO_STUDENTS[i % len(course.DEMO_STUDENTS)]
+        shutil.copytree(course.SUBMITTED / demo, submitted / f"student_{i:03d}_{demo}")
+    return submitted
+
+
+def nbgrader_course(folder: Path, students: int) -> Path:
+    """A temporary nbgrader course with released assignments and ``students`` submissions."""
+    root = folder / "course"
+    root.mkdir()
+    shutil.copy(course.COURSE / "nbgrader_config.py", root)
+    ignore = shutil.ignore_patterns(course.BUNDLE, "__pycache__", ".ipynb_checkpoints")
+    shutil.copytree(course.SOURCE, root / "source", ignore=ignore)
+    course.write_bundles(root)
+    make_class(root, students)
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "*"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    )
+    return root
+
+
+def _line(label: str, m: Measure, extra: str = "") -> str:
+    return f"  {label:<44} {m.seconds:8.2f} s   peak {m.peak_mib:6.0f} MiB{extra}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(prog="python -m autograder benchmark")
+    parser.add_argument("--students", type=int, default=50, help="class size (default 50)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--skip-nbgrader", action="store_true", help="leave nbgrader out")
+    parser.add_argument("--epoch-n", type=int, default=100_000, help="rows for the epoch test")
+    parser.add_argument("--epoch-d", type=int, default=50, help="columns for the epoch test")
+    parser.add_argument("--plot", type=Path, help="save the epoch-time plot to this PNG file")
+    args = parser.parse_args(argv)
+    grade = [sys.executable, "-m", "autograder", "grade"]
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="autograder-bench-") as scratch:
+        scratch = Path(scratch)
+        perfect = course.SUBMITTED / "ada_perfect"
+        print("grading (the real CLI, hidden checks, isolated):")
+        one = measure([*grade, str(perfect), "--json"], course.ROOT, args.repeats)
+        print(_line("one full submission (3 assignments)", one))
+        klass = make_class(scratch / "cli", args.students)
+        cli = measure([*grade, str(klass), "--json"], course.ROOT, args.repeats)
+        rate = args.students / cli.seconds
+        print(_line(f"class of {args.students}", cli, f"   {rate:.2f} submissions/s"))
+        if not args.skip_nbgrader:
+            _nbgrader_figures(scratch, args, cli)
+        print(
+            "batch size against epoch time (reference run_epoch, "
+            f"n={args.epoch_n}, d={args.epoch_d}):"
+        )
+        from reference.gradient_descent import run_epoch
+
+        sizes = (1, 8, 32, 128, 1024, args.epoch_n)
+        timings = epoch_timing.time_epochs(run_epoch, sizes, n=args.epoch_n, d=args.epoch_d)
+        print(epoch_timing.table(timings))
+        if args.plot:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            axes = epoch_timing.plot(timings)
+            axes.figure.tight_layout()
+            axes.figure.savefig(args.plot, dpi=100)
+            print(f"plot saved to {args.plot}")
+    return 0
+
+
+def _nbgrader_figures(scratch: Path, args: argparse.Namespace, cli: Measure) -> None:
+    try:
+        root = nbgrader_course(scratch / "nb", args.students)
+    except (subprocess.CalledProcessError, FileNotFoundError) as error:
+        print(f"  nbgrader: not measured ({error})")
+        return
+    autograde = [sys.executable, "-m", "nbgrader", "autograde", "*", "--force"]
+    nb = measure(autograde, root, 1)
+    rate = args.students / nb.seconds
+    print(
+        _line(f"nbgrader autograde, class of {args.students}", nb, f"   {rate:.2f} submissions/s")
+    )
+    print(f"  {'throughput ratio CLI / nbgrader':<44} {nb.seconds / cli.seconds:8.1f} x")
+    print("self-check (pytest in a release folder, a perfect notebook):")
+    for assignment in ASSIGNMENTS:
+        release = scratch / "selfcheck" / assignment
+        shutil.copytree(root / "release" / assignment, release)
+        perfect = course.SUBMITTED / "ada_perfect" / assignment / f"{assignment}.ipynb"
+        shutil.copy(perfect, release / f"{assignment}.ipynb")
+        env_free = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        print(_line(assignment, measure(env_free, release, args.repeats)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
