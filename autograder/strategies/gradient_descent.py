@@ -194,6 +194,32 @@ def datasets(
 
 
 @st.composite
+def batched_datasets(
+    draw: st.DrawFn, min_n: int = 1, max_n: int = 30, short_last: bool = False
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """``(X, y, batch_size, seed)`` for ``iterate_minibatches``, targets distinct.
+
+    Parameters
+    ----------
+    min_n, max_n : int
+        The range of the number of rows.
+    short_last : bool
+        Only batch sizes that do not divide ``n`` (a shorter last batch).
+
+    Returns
+    -------
+    tuple
+    """
+    X, y = draw(datasets(max(min_n, 2 if short_last else 1), max_n))
+    n = len(X)
+    if short_last:
+        batch_size = draw(st.integers(2, n + 10).filter(lambda b: n % b != 0))
+    else:
+        batch_size = draw(st.integers(1, n + 10))
+    return X, y, batch_size, draw(seeds())
+
+
+@st.composite
 def loss_cases(
     draw: st.DrawFn, min_n: int = 1, max_n: int = 30, max_d: int = 4
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -375,22 +401,46 @@ def consistent_problems(draw: st.DrawFn, max_n: int = 20, max_d: int = 4) -> tup
 
 
 @st.composite
-def large_problems(draw: st.DrawFn, min_batch: int = 100) -> Problem:
-    """A training run with 500 to 2000 rows and up to 10 columns, from a seed.
+def seeded_problems(
+    draw: st.DrawFn,
+    min_n: int = 500,
+    max_n: int = 2000,
+    min_batch: int = 100,
+    min_epochs: int = 1,
+    max_epochs: int = 3,
+) -> Problem:
+    """A training run on a larger data set drawn by NumPy from a seed.
 
-    The batch size is at least ``min_batch`` (so an epoch makes at most 20
-    updates) and ``epochs <= 3``, which keeps a check cheap.
+    Drawing thousands of entries one by one through hypothesis (and shrinking
+    them) would be slow, so the arrays come from
+    ``np.random.default_rng(data_seed)`` with uniform entries in ``[-10, 10]``.
+
+    Parameters
+    ----------
+    min_n, max_n : int
+        The range of the number of rows (at most 2000).
+    min_batch : int
+        The smallest batch size (at most ``min_n``); with the defaults an
+        epoch makes at most 20 updates, which keeps a check cheap.
+    min_epochs, max_epochs : int
+        The range of ``epochs`` (at most 10).
 
     Returns
     -------
     Problem
     """
     gen = np.random.default_rng(draw(seeds()))
-    n = draw(st.integers(500, 2000))
+    n = draw(st.integers(min_n, max_n))
     d = draw(st.integers(1, 10))
     X = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, (n, d))
     y = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, n)
     w0 = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, d)
     batch_size = draw(st.integers(min_batch, n + 10))
     lr = safe_step_size(X, draw(FRACTIONS))
-    return Problem(X, y, w0, batch_size, lr, draw(st.integers(1, 3)), draw(seeds()), 0.0)
+    epochs = draw(st.integers(min_epochs, max_epochs))
+    return Problem(X, y, w0, batch_size, lr, epochs, draw(seeds()), 0.0)
+
+
+def large_problems() -> st.SearchStrategy[Problem]:
+    """Training runs with 500 to 2000 rows, batches of at least 100, ``epochs <= 3``."""
+    return seeded_problems()
