@@ -10,9 +10,12 @@ submission per student.
 
 from __future__ import annotations
 
+import ast
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -75,6 +78,51 @@ def is_student_folder(folder: Path) -> bool:
     return any(p.is_file() for a in ASSIGNMENTS for p in _candidates(folder, a))
 
 
+def _defined_functions(path: Path) -> set[str]:
+    """Names the file defines with ``def`` (read as text: nothing is run)."""
+    text = path.read_text(errors="replace")
+    if path.suffix == ".ipynb":
+        try:
+            nb = nbformat.reads(text, as_version=4)
+            text = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        except Exception:  # an unreadable notebook is reported when it is graded
+            return set()
+    return set(re.findall(r"^[ \t]*def[ \t]+(\w+)", text, re.MULTILINE))
+
+
+def assignment_of_file(path: Path) -> tuple[str, list[str]]:
+    """The assignment a single file is for, and a note when it had to be inferred.
+
+    A file named ``<assignment>.py`` or ``.ipynb`` is that assignment's. Any
+    other ``.py`` or ``.ipynb`` file is graded for the assignment whose
+    contract functions it defines most of (ties and files defining none fall
+    back to the name of the folder holding it).
+
+    Raises
+    ------
+    SubmissionError
+        When the file is neither Python nor a notebook, or no assignment fits.
+    """
+    if path.suffix not in (".py", ".ipynb"):
+        raise SubmissionError(f"{path}: a submission is a .py file or an .ipynb notebook")
+    if path.stem in ASSIGNMENTS:
+        return path.stem, []
+    defined = _defined_functions(path)
+    counts = {a: len(defined & set(functions)) for a, functions in ASSIGNMENTS.items()}
+    best = max(counts.values())
+    leaders = [a for a, count in counts.items() if count == best and best > 0]
+    if len(leaders) == 1:
+        found = leaders[0]
+    elif path.parent.name in (leaders or ASSIGNMENTS):
+        found = path.parent.name
+    else:
+        expected = ", ".join(f"{a}.py" for a in ASSIGNMENTS)
+        raise SubmissionError(
+            f"{path}: cannot tell which assignment this is (name it one of {expected})"
+        )
+    return found, [f"{path.name} was graded as {found} (the functions it defines)"]
+
+
 def discover(path: Path, name: str | None = None) -> tuple[list[Submission], bool]:
     """The submissions at ``path``.
 
@@ -98,11 +146,8 @@ def discover(path: Path, name: str | None = None) -> tuple[list[Submission], boo
     """
     label = name or str(path)
     if path.is_file():
-        assignment = path.stem
-        if assignment not in ASSIGNMENTS or path.suffix not in (".py", ".ipynb"):
-            expected = ", ".join(f"{a}.py / {a}.ipynb" for a in ASSIGNMENTS)
-            raise SubmissionError(f"{path}: a submission file is named one of {expected}")
-        return [Submission(label, {assignment: path}, [assignment])], False
+        assignment, notes = assignment_of_file(path)
+        return [Submission(label, {assignment: path}, [assignment], notes)], False
     if not path.is_dir():
         raise SubmissionError(f"{path}: no such file or folder")
     if is_student_folder(path):
@@ -113,13 +158,63 @@ def discover(path: Path, name: str | None = None) -> tuple[list[Submission], boo
     return [_student_folder(p, p.name) for p in students], True
 
 
+SETUP_CELL = "setup"
+"""The ``grade_id`` of the read-only cell whose imports the answer cells rely on."""
+
+PLOTTING = ("matplotlib",)
+"""Libraries whose imports are left out of the graded code: graded functions never plot."""
+
+
+def _graded_cells(cells: list[Any]) -> list[Any]:
+    """The code cells of a notebook that make up the graded module."""
+    if not any("nbgrader" in c.metadata for c in cells):
+        return cells
+    kept = []
+    for cell in cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution", False) or meta.get("grade_id") == SETUP_CELL:
+            kept.append(cell)
+    return kept
+
+
+def _without_plotting(source: str) -> str:
+    """``source`` with every import of a plotting library replaced by ``pass``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # reported when the module is loaded
+        return source
+    lines = source.splitlines()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        if not all(name.split(".")[0] in PLOTTING for name in names):
+            continue
+        first = lines[node.lineno - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        rest = lines[node.end_lineno - 1][node.end_col_offset :].strip()
+        if node.col_offset != len(indent) or (rest and not rest.startswith("#")):
+            continue  # shares its line with other statements: leave it alone
+        lines[node.lineno - 1] = f"{indent}pass  # not graded: {first.strip()}"
+        for number in range(node.lineno, node.end_lineno):
+            lines[number] = ""
+    return "\n".join(lines)
+
+
 def notebook_code(notebook: Path) -> str:
     """The Python code of a notebook's answer cells.
 
-    For an nbgrader notebook: every code cell that nbgrader does not grade
-    (answer cells and read-only setup cells), leaving out test cells and the
-    student's own scratch cells. Otherwise every code cell. IPython magics
-    and shell escapes are commented out.
+    For an nbgrader notebook: the answer cells (nbgrader's ``solution``
+    cells) and the read-only setup cell (``grade_id`` ``"setup"``, whose
+    imports the answers use), in notebook order; test cells, read-only demo
+    and plot cells and the student's own unmarked scratch cells are left
+    out. For any other notebook: every code cell. IPython magics and shell
+    escapes are commented out, and imports of plotting libraries
+    (matplotlib) become ``pass``: graded functions never plot, and neither
+    the grader nor the self-check needs matplotlib installed.
 
     Raises
     ------
@@ -130,13 +225,7 @@ def notebook_code(notebook: Path) -> str:
         nb = nbformat.read(notebook, as_version=4)
     except Exception as error:  # nbformat raises several kinds for a broken file
         raise SubmissionError(f"{notebook.name} is not a readable notebook ({error})") from None
-    cells = [c for c in nb.cells if c.cell_type == "code"]
-    if any("nbgrader" in c.metadata for c in cells):
-        cells = [
-            c
-            for c in cells
-            if "nbgrader" in c.metadata and not c.metadata["nbgrader"].get("grade", False)
-        ]
+    cells = _graded_cells([c for c in nb.cells if c.cell_type == "code"])
     parts = []
     for number, cell in enumerate(cells, start=1):
         source = cell.source
@@ -146,7 +235,7 @@ def notebook_code(notebook: Path) -> str:
             f"# {line}" if line.lstrip().startswith(("%", "!")) else line
             for line in source.splitlines()
         ]
-        parts.append(f"# --- notebook cell {number} ---\n" + "\n".join(lines))
+        parts.append(f"# --- notebook cell {number} ---\n" + _without_plotting("\n".join(lines)))
     return "\n\n".join(parts) + "\n"
 
 

@@ -131,7 +131,19 @@ def test_not_a_submission_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     run = grade(tmp_path / "notes.txt")
     assert run.returncode == 2
-    assert "submission file is named" in run.stderr
+    assert "a submission is a .py file or an .ipynb notebook" in run.stderr
+    (tmp_path / "helpers.py").write_text("def unrelated():\n    return 1\n")
+    run = grade(tmp_path / "helpers.py")
+    assert run.returncode == 2
+    assert "cannot tell which assignment" in run.stderr
+
+
+def test_a_file_with_another_name_is_graded_for_the_functions_it_defines() -> None:
+    path = CORPUS / "gradient_descent" / "wrong_num_batches_floor.py"
+    report = json.loads(grade(path, "--json").stdout)
+    assert set(report["assignments"]) == {"gradient_descent"}
+    assert report["functions"]["gradient_descent.num_batches"]["score"] < 10
+    assert any("graded as gradient_descent" in note for note in report["notes"])
 
 
 def test_human_output_shows_feedback_and_table() -> None:
