@@ -12,7 +12,8 @@ Two isolation levels exist:
     PID, network, IPC, UTS and mount namespaces, drops to uid/gid 65534 (a
     real unprivileged user, also outside: no user namespace, which would map
     it to root there) before any student code runs, sees a read-only root
-    file system, an empty ``/tmp`` holding only its own submission, and the
+    file system, an empty ``/tmp`` holding only its own submission (read-only,
+    in a 64 MiB tmpfs folder that is all it may write to), and the
     repository, the installed ``reference`` and ``autograder`` packages and
     the graded folder hidden behind empty tmpfs mounts.
 ``process``
@@ -55,7 +56,11 @@ SANDBOX_UID = SANDBOX_GID = 65534
 # limit. The child starts as root with only the two capabilities it needs to
 # drop to SANDBOX_UID itself (harness/child.py), before any student code runs.
 BWRAP_NAMESPACES = (
-    "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+    "--unshare-ipc",
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
 )
 BWRAP_CAPABILITIES = ("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID")
 
@@ -80,6 +85,9 @@ class Limits:
         Largest file the child may write, its captured output included.
     answer_bytes : int
         Largest answer the grader reads back from one call.
+    folder_bytes : int
+        Size of the child's writable folder inside bubblewrap (a tmpfs: a
+        loop writing files cannot fill the grader's disk).
     """
 
     call_seconds: float = 10.0
@@ -88,6 +96,7 @@ class Limits:
     cpu_seconds: int = 600
     file_bytes: int = 4 * 1024**2
     answer_bytes: int = 64 * 1024**2
+    folder_bytes: int = 64 * 1024**2
 
 
 class LimitExceeded(BaseException):
@@ -148,8 +157,20 @@ def isolation_level() -> str:
     bwrap = shutil.which("bwrap")
     if os.geteuid() != 0 or bwrap is None:
         return "process"
+    # The probe starts this interpreter as the child will (with every option
+    # the child's command uses: an older bwrap may lack --size), drops to the
+    # sandbox user and imports NumPy: if any of it fails, use processes.
+    tmp = Path("/tmp")
+    drop = (
+        f"import os; os.setgroups([]); os.setresgid(*[{SANDBOX_GID}] * 3); "
+        f"os.setresuid(*[{SANDBOX_UID}] * 3); import numpy"
+    )
+    command = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    command += ["--tmpfs", str(tmp), *_reach(_keep_visible(), covered=(tmp,))]
+    command += ["--perms", "1777", "--size", str(Limits.folder_bytes), "--tmpfs", "/tmp/work"]
+    command += [*BWRAP_NAMESPACES, *BWRAP_CAPABILITIES, "--", sys.executable, "-I", "-B"]
     probe = subprocess.run(
-        [bwrap, "--ro-bind", "/", "/", *BWRAP_NAMESPACES, *BWRAP_CAPABILITIES, "--", "true"],
+        [*command, "-c", drop],
         capture_output=True,
         timeout=30,
         check=False,
@@ -163,21 +184,23 @@ def _keep_visible() -> list[Path]:
     return [p.resolve() for p in paths]
 
 
-def _reach(keep: list[Path]) -> list[str]:
+def _reach(keep: list[Path], covered: tuple[Path, ...] = (Path("/tmp"),)) -> list[str]:
     """bubblewrap arguments that let an unprivileged child reach ``keep``.
 
     A folder on the way that other users may not enter (root's home, mode 700,
-    where pyenv installs Python) is covered with an empty tmpfs, the folders
-    down to each kept one are recreated there, and the kept folder is bound
-    back read-only. The child sees nothing else of that folder.
+    where pyenv installs Python) is covered with an empty tmpfs; so is each
+    folder of ``covered`` (the caller's own tmpfs mounts, such as ``/tmp``,
+    where CI keeps its virtual environment). The folders down to each kept
+    one are recreated there and the kept folder is bound back read-only: the
+    child sees nothing else of the covered folder.
     """
     keep = sorted(set(keep))
     keep = [k for k in keep if not any(other in k.parents for other in keep)]
     arguments: list[str] = []
-    made: set[Path] = set()
+    made: set[Path] = set(covered)
     for kept in keep:
         path = [*reversed(kept.parents), kept]
-        closed = [p for p in path[:-1] if not p.stat().st_mode & stat.S_IXOTH]
+        closed = [p for p in path[:-1] if p in covered or not p.stat().st_mode & stat.S_IXOTH]
         if not closed:
             continue
         if closed[0] not in made:
@@ -286,11 +309,19 @@ class Sandbox:
             Loading broke a limit.
         """
         self._spawn()
-        answer = self._read_answer(self.limits.load_seconds, during="loading your file")
+        deadline = time.monotonic() + self.limits.load_seconds
+        while True:  # lines the module itself wrote to the answer pipe answer nothing
+            answer = self._read_answer(
+                deadline - time.monotonic(),
+                during="loading your file",
+                limit=self.limits.load_seconds,
+            )
+            if _is_load_message(answer):
+                break
         if answer["status"] == "load_error":
             self.close()
             raise LoadError(_describe_load_error(answer))
-        self.present = answer["functions"]
+        self.present = {name: answer["functions"].get(name) is True for name in self.functions}
         return self.present
 
     def call(
@@ -329,16 +360,33 @@ class Sandbox:
             "kwargs": codec.encode(kwargs, special=_describe),
             "consume": consume,
         }
+        self._discard_unasked()
         try:
             self._process.stdin.write(codec.dumps(request))
             self._process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self._died("before the call") from None
-        answer = self._read_answer(self.limits.call_seconds, during=f"{function}(...)")
-        if answer.get("id") != self._next_id:
+        deadline = time.monotonic() + self.limits.call_seconds
+        while True:
+            answer = self._read_answer(
+                deadline - time.monotonic(),
+                during=f"{function}(...)",
+                limit=self.limits.call_seconds,
+            )
+            number = answer.get("id") if isinstance(answer, dict) else None
+            if type(number) is not int or number < self._next_id:
+                continue  # a late, forged or stray line: it answers nothing now
+            if number != self._next_id:
+                self.close()
+                raise LimitExceeded("the grader received an answer it did not ask for")
+            break
+        try:
+            return _outcome(answer)
+        except LimitExceeded:
+            raise
+        except Exception:  # a malformed answer (missing keys, unknown tags, ...)
             self.close()
-            raise LimitExceeded("the grader received an answer it did not ask for")
-        return _outcome(answer)
+            raise LimitExceeded(f"{function}(...) sent an unreadable answer") from None
 
     def close(self) -> None:
         """Kill the child and delete its folder."""
@@ -364,11 +412,8 @@ class Sandbox:
         student_file = work / f"{self.module_name}.py"
         shutil.copy(self.source, student_file)
         if self.isolation == "bubblewrap":
-            # The child runs as SANDBOX_UID: its file and folder are its own,
-            # the harness is readable (whatever the grader's umask), the rest
-            # of this folder (its output file) stays root's.
-            for path in (work, student_file):
-                os.chown(path, SANDBOX_UID, SANDBOX_GID)
+            # The child runs as SANDBOX_UID: its file and the harness must be
+            # readable whatever the grader's umask or the file's own mode.
             os.chmod(student_file, 0o644)
             for path in (harness, *harness.iterdir()):
                 os.chmod(path, 0o755 if path.is_dir() else 0o644)
@@ -421,11 +466,18 @@ class Sandbox:
         self._buffer = b""
 
     def _bubblewrap(self, work: Path, harness: Path, env: dict[str, str]) -> list[str]:
+        tmp, keep = Path("/tmp"), _keep_visible()
         command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-        command += _reach(_keep_visible())
-        for mask in _masks(self.hidden, _keep_visible()):
+        command += ["--tmpfs", str(tmp), *_reach(keep, covered=(tmp,))]
+        for mask in _masks(self.hidden, keep):
+            if (mask == tmp or tmp in mask.parents) and not any(k in mask.parents for k in keep):
+                continue  # already out of sight under the empty /tmp
             command += ["--tmpfs", str(mask)]
-        command += ["--tmpfs", "/tmp", "--bind", str(work), "/tmp/work"]
+        # Its writable folder is a small tmpfs of its own, holding its file read-only.
+        student_file = f"{self.module_name}.py"
+        command += ["--perms", "1777", "--size", str(self.limits.folder_bytes)]
+        command += ["--tmpfs", "/tmp/work"]
+        command += ["--ro-bind", str(work / student_file), f"/tmp/work/{student_file}"]
         command += ["--ro-bind", str(harness), "/tmp/harness", "--chdir", "/tmp/work"]
         command += [*BWRAP_NAMESPACES, "--die-with-parent", "--new-session"]
         command += [*BWRAP_CAPABILITIES, "--clearenv"]
@@ -433,14 +485,38 @@ class Sandbox:
             command += ["--setenv", key, value]
         return [*command, "--"]
 
-    def _read_answer(self, seconds: float, during: str) -> dict[str, Any]:
+    def _discard_unasked(self) -> None:
+        """Drop whatever the child sent that no request asked for yet.
+
+        The child answers one line per request, so between calls nothing may
+        be waiting: anything found now was written by student code (a forged
+        or early answer) and must not be taken for the next call's answer.
+        """
+        self._buffer = b""
+        dropped = 0
+        while dropped <= self.limits.answer_bytes:
+            ready, _, _ = select.select([self._answers], [], [], 0)
+            if not ready:
+                return
+            chunk = os.read(self._answers, 1 << 20)
+            if not chunk:
+                return  # the child is gone: sending the request will say so
+            dropped += len(chunk)
+
+    def _read_answer(self, seconds: float, during: str, limit: float | None = None) -> Any:
+        """The next line the child sent, parsed; ``None`` when it is not JSON.
+
+        Student code can write to the answer pipe too, so a line is only a
+        candidate: the callers skip whatever does not answer them.
+        """
+        limit = seconds if limit is None else limit
         deadline = time.monotonic() + seconds
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.close()
                 raise LimitExceeded(
-                    f"time limit: {during} did not finish within {seconds:g} seconds "
+                    f"time limit: {during} did not finish within {limit:g} seconds "
                     "(an endless loop, or far too slow)"
                 )
             ready, _, _ = select.select([self._answers], [], [], remaining)
@@ -459,9 +535,8 @@ class Sandbox:
         line, _, self._buffer = self._buffer.partition(b"\n")
         try:
             return codec.loads(line)
-        except ValueError:
-            self.close()
-            raise LimitExceeded(f"{during} sent an unreadable answer") from None
+        except (ValueError, RecursionError):
+            return None
 
     def _died(self, during: str) -> LimitExceeded:
         process = self._process
@@ -471,7 +546,8 @@ class Sandbox:
             code = None
         self.close()
         return LimitExceeded(
-            f"crash: the process running your code {_exit_reason(code)} during {during}"
+            f"crash: the process running your code {_exit_reason(code, self.isolation)} "
+            f"during {during}"
         )
 
     def _kill(self) -> None:
@@ -484,9 +560,11 @@ class Sandbox:
             process.stdin.close()
 
 
-def _exit_reason(code: int | None) -> str:
+def _exit_reason(code: int | None, isolation: str = "process") -> str:
     if code is None:
         return "stopped answering"
+    if isolation == "bubblewrap" and code - 128 in _SIGNAL_NUMBERS:
+        code = 128 - code  # bwrap exits with 128 + N when its child dies of signal N
     if code < 0:
         name = signal.Signals(-code).name
         reasons = {
@@ -497,6 +575,20 @@ def _exit_reason(code: int | None) -> str:
         }
         return reasons.get(name, f"was killed by {name}")
     return f"exited with code {code} (os._exit or a crash)"
+
+
+_SIGNAL_NUMBERS = {int(number) for number in signal.Signals}
+
+
+def _is_load_message(answer: Any) -> bool:
+    """Whether a line is the child's well-formed answer to loading the module."""
+    if not isinstance(answer, dict):
+        return False
+    if answer.get("status") == "loaded":
+        return isinstance(answer.get("functions"), dict)
+    return answer.get("status") == "load_error" and all(
+        isinstance(answer.get(key), str) for key in ("type", "message", "where")
+    )
 
 
 def _describe_load_error(answer: dict[str, Any]) -> str:

@@ -1,0 +1,121 @@
+# attacks: sigmoid_derivative, chain_backward
+# ruff: noqa
+"""An endless loop and a small fork bomb.
+
+A correct submission with two functions replaced by attacks; the other two
+stay correct and must keep full marks (each follows an attacked one in grading
+order, so any damage an attack leaves behind would show there).
+
+* ``sigmoid_derivative`` (infinite_loop): never returns (while True: pass).
+* ``chain_backward`` (fork): forks five children that linger (named
+  hostile_fork), then answers correctly. Inside bubblewrap the process limit
+  refuses the fork; at the process level run as root the kernel does not
+  enforce that limit, and the children must still be gone when the grader
+  exits.
+"""
+
+import ctypes
+import os
+import time
+import numpy as np
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+def _sig(z):
+    """The stable logistic function on an array (private: no public function
+    calls another one, so an attack on one function touches that one alone)."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _check(weights, biases, activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError("unknown activation %r" % (activation,))
+    if len(weights) != len(biases):
+        raise ValueError("weights and biases must have the same length")
+    if len(weights) == 0:
+        raise ValueError("the chain needs at least one unit")
+
+
+def _act(z, activation):
+    if activation == "sigmoid":
+        return float(_sig(z))
+    if activation == "tanh":
+        return float(np.tanh(z))
+    return z if z > 0 else 0.0
+
+
+def _act_prime(z, activation):
+    if activation == "sigmoid":
+        s = float(_sig(z))
+        return s * (1 - s)
+    if activation == "tanh":
+        t = float(np.tanh(z))
+        return 1.0 - t * t
+    return 1.0 if z > 0 else 0.0
+
+
+def _forward(x, weights, biases, activation):
+    _check(weights, biases, activation)
+    L = len(weights)
+    a = np.zeros(L + 1)
+    a[0] = float(x)
+    for k in range(L):
+        z = float(weights[k]) * a[k] + float(biases[k])
+        a[k + 1] = _act(z, activation)
+    return a
+
+
+def _backward(x, weights, biases, activation):
+    a = _forward(x, weights, biases, activation)
+    L = len(weights)
+    d_weights = np.zeros(L)
+    d_biases = np.zeros(L)
+    upstream = 1.0
+    for k in range(L - 1, -1, -1):
+        z = float(weights[k]) * a[k] + float(biases[k])
+        dz = upstream * _act_prime(z, activation)
+        d_biases[k] = dz
+        d_weights[k] = dz * a[k]
+        upstream = dz * float(weights[k])
+    return {"d_weights": d_weights, "d_biases": d_biases, "d_input": float(upstream)}
+
+
+_FORKED = 0
+
+
+def _linger():
+    try:
+        ctypes.CDLL(None).prctl(15, b"hostile_fork", 0, 0, 0)  # PR_SET_NAME
+    except Exception:
+        pass
+    time.sleep(120)
+    os._exit(0)
+
+
+def sigmoid(z):
+    """Logistic function 1 / (1 + exp(-z)), stable for every finite z."""
+    scalar = np.ndim(z) == 0 and not isinstance(z, np.ndarray)
+    s = _sig(z)
+    return float(s) if scalar else s
+
+
+def sigmoid_derivative(z):
+    while True:
+        pass
+
+
+def chain_forward(x, weights, biases, activation="sigmoid"):
+    """Activations a_0 = x, a_1, ..., a_L of the scalar chain."""
+    return _forward(x, weights, biases, activation)
+
+
+def chain_backward(x, weights, biases, activation="sigmoid"):
+    global _FORKED
+    while _FORKED < 5:  # five per process: a bomb that stays small if it goes off
+        if os.fork() == 0:
+            _linger()
+        _FORKED += 1
+    return _backward(x, weights, biases, activation)

@@ -1,0 +1,433 @@
+"""Hostile submissions: student code that attacks the grader, graded by the real CLI.
+
+Each file of ``tests/hostile/<assignment>/`` is a correct submission in which
+the functions named on its ``# attacks:`` line were replaced by attacks (its
+docstring says which attack each one is; most files pair two attacks on
+different functions, so that the two correct functions left, each graded
+after an attacked one, show any damage an attack leaves behind). Every file
+is graded through ``python -m autograder grade ... --json`` at both isolation
+levels (``AUTOGRADER_ISOLATION=process`` forces the process level; without it
+the grader uses bubblewrap when it runs as root). For each: the CLI exits 0,
+every attacked function loses points, with a message that names the limit or
+the crash where there is one, every other function of the assignment keeps
+full marks, and nothing outside the sandbox is written, run or left running.
+
+Each level is held to what it guarantees (README, "Isolation of student
+code"). At the process level the child runs as the grader's own user, so
+reading the reference by path, writing files and signalling the grader are
+not prevented there: the vandal and the grader killer run inside bubblewrap
+only, and the by-path read and the forks (root's process limit is not
+enforced) are graded without asserting that they lose points.
+
+To stay fast, each level is graded in one pass of three concurrent CLI runs
+with ``--call-timeout 2``: a class folder holding one student per hostile
+file, the three-student class test, and its honest student graded alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT
+
+HOSTILE = ROOT / "tests" / "hostile"
+LEVELS = ("bubblewrap", "process")
+HONEST = CORPUS / "vanishing_gradients" / "correct_loops.py"
+FORK_NAME = "hostile_fork"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What one attack must do to the function it replaces.
+
+    Attributes
+    ----------
+    loses : bool
+        The function must lose points (False: the level does not guarantee
+        it, only that everything else is unharmed).
+    names : tuple of str
+        One failure message of the function must contain one of these (the
+        limit or the crash); empty: any failure will do.
+    """
+
+    loses: bool = True
+    names: tuple[str, ...] = ()
+
+
+def _both(**kwargs: object) -> dict[str, Expect]:
+    return dict.fromkeys(LEVELS, Expect(**kwargs))  # type: ignore[arg-type]
+
+
+VANISHING = ("sigmoid", "sigmoid_derivative", "chain_forward", "chain_backward")
+
+# file -> attacked function -> level -> what the attack must do there
+EXPECTED: dict[str, dict[str, dict[str, Expect]]] = {
+    "exits": {
+        "sigmoid": _both(names=("SystemExit",)),
+        "chain_forward": _both(names=("KeyboardInterrupt",)),
+    },
+    "crashes": {
+        "sigmoid_derivative": _both(names=("exited with code 3",)),
+        "chain_backward": _both(names=("segmentation fault (SIGSEGV)",)),
+    },
+    "memory": {
+        "sigmoid": _both(names=("memory limit",)),
+        # 1 MB strings fill the 2 GiB address space in about a second: on a
+        # loaded machine the 2 s time limit may come first; either stops it.
+        "chain_forward": _both(names=("memory limit", "time limit")),
+    },
+    "floods": {
+        "sigmoid": _both(names=("time limit",)),
+        # Python ignores SIGXFSZ: the write past the file size limit fails instead.
+        "chain_forward": _both(names=("File too large", "file size limit")),
+    },
+    "loop_and_fork": {
+        "sigmoid_derivative": _both(names=("time limit",)),
+        "chain_backward": {
+            "bubblewrap": Expect(names=("Resource temporarily unavailable",)),
+            # the grader's user is root here: the kernel ignores its process limit
+            "process": Expect(loses=False),
+        },
+    },
+    "reference": {
+        "sigmoid": _both(names=("reference",)),
+        "chain_forward": {
+            "bubblewrap": Expect(names=("no readable reference",)),
+            "process": Expect(loses=False),  # reading by path: the documented limit
+        },
+    },
+    "lies": {
+        "sigmoid": _both(names=("LyingFloat",)),
+        "chain_forward": _both(),
+    },
+    "code_and_numpy": {
+        "sigmoid": _both(names=("Evil",)),
+        "chain_forward": _both(),
+    },
+    "forge_protocol": {"sigmoid_derivative": _both()},
+    "sleep_import": {name: _both(names=("time limit: loading your file",)) for name in VANISHING},
+    "write_outside": {"sigmoid": {"bubblewrap": Expect()}},
+    "kill_parent": {"sigmoid_derivative": {"bubblewrap": Expect()}},
+    "lying_str_and_kill_group": {
+        "numerical_gradient": _both(names=("killed (SIGKILL)",)),
+        "classify_hessian": _both(names=("LyingStr",)),
+    },
+}
+
+NOT_AT = {
+    "kill_parent": "at the process level the child runs as the grader's user and can kill it "
+    "(README: only bubblewrap keeps it from signalling the grader)",
+    "write_outside": "at the process level the child may write wherever the grader's user may "
+    "(README: only bubblewrap keeps it from other students' files)",
+}
+
+# The three-student class test: an honest student and two hostile ones
+# (graded there only, not in the run of all attacks).
+CLASS_HOSTILE = {
+    "bubblewrap": ("write_outside", "kill_parent"),
+    "process": ("exits", "crashes"),
+}
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One hostile file and the functions it attacks."""
+
+    path: Path
+    attacked: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def assignment(self) -> str:
+        return self.path.parent.name
+
+    def graded_at(self, level: str) -> bool:
+        return all(level in by_level for by_level in EXPECTED[self.name].values())
+
+    def run_at(self, level: str) -> str:
+        """Which CLI run of the level grades this file."""
+        return "class" if self.name in CLASS_HOSTILE[level] else "attacks"
+
+
+def _hostile(path: Path) -> Hostile:
+    found = re.search(r"^# attacks:(.*)$", path.read_text(), re.MULTILINE)
+    assert found, f"{path} has no '# attacks:' line"
+    return Hostile(path, tuple(name.strip() for name in found.group(1).split(",")))
+
+
+HOSTILE_FILES = [_hostile(p) for p in sorted(HOSTILE.glob("*/*.py"))]
+BY_NAME = {h.name: h for h in HOSTILE_FILES}
+ATTACKS = [(h, function) for h in HOSTILE_FILES for function in h.attacked]
+
+
+def test_every_hostile_file_has_its_expectations() -> None:
+    assert len(BY_NAME) == len(HOSTILE_FILES), "hostile file names must be unique"
+    assert set(BY_NAME) == set(EXPECTED)
+    for hostile in HOSTILE_FILES:
+        assert set(hostile.attacked) == set(EXPECTED[hostile.name]), hostile.name
+    for level, names in CLASS_HOSTILE.items():
+        assert all(BY_NAME[name].graded_at(level) for name in names)
+
+
+@dataclass
+class LevelRun:
+    """Everything graded at one isolation level, and what to look for afterwards."""
+
+    level: str
+    base: Path
+    run_id: str
+    markers: Path
+    victim: Path
+    victim_text: str
+    outputs: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def reports(self, run: str) -> dict[str, dict]:
+        """The JSON of one CLI run, by student (a class) or under "" (one file)."""
+        output = self.outputs[run]
+        assert output.returncode == 0, output.stderr[-3000:]
+        data = json.loads(output.stdout)
+        return {r["submission"]: r for r in data} if isinstance(data, list) else {"": data}
+
+    def pwned(self) -> list[Path]:
+        """Files the write_outside attack may have left outside its sandbox."""
+        candidates = [
+            Path(f"/tmp/pwned_{self.run_id}"),
+            Path(f"/var/tmp/pwned_{self.run_id}"),
+            ROOT / "tests" / f"pwned_{self.run_id}",
+            self.victim.parent / f"pwned_{self.run_id}",
+            self.victim.parent.parent / f"pwned_{self.run_id}",
+        ]
+        return [p for p in candidates if p.exists()]
+
+
+def _student_file(attack_path: Path, folder: Path, run: LevelRun) -> Path:
+    """Copy a hostile file into a student folder, filling in its placeholders."""
+    text = attack_path.read_text()
+    for placeholder, value in {
+        "__RUN_ID__": run.run_id,
+        "__VICTIM__": str(run.victim),
+        "__MARKER_DIR__": str(run.markers),
+        "__REPO__": str(ROOT),
+    }.items():
+        text = text.replace(placeholder, value)
+    folder.mkdir(parents=True)
+    target = folder / f"{attack_path.parent.name}.py"
+    target.write_text(text)
+    return target
+
+
+def _base_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder the sandbox would see if the grader did not hide it.
+
+    Inside bubblewrap ``/tmp`` is an empty tmpfs anyway, so the class folder
+    goes to ``/var/tmp`` where it can: there only the grader's masking of the
+    graded folder keeps the hostile students from their classmates.
+    """
+    var_tmp = Path("/var/tmp")
+    if not (var_tmp.is_dir() and os.access(var_tmp, os.W_OK)):
+        return tmp_path_factory.mktemp("hostile")
+    folder = Path(tempfile.mkdtemp(prefix="autograder-hostile-", dir=var_tmp))
+    folder.chmod(0o755)
+    return folder
+
+
+def _cli(path: Path, level: str, output: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """Start the real CLI on ``path``; its output goes to files (no pipe to fill up)."""
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_ISOLATION"}
+    if level == "process":
+        env["AUTOGRADER_ISOLATION"] = "process"
+    command = [sys.executable, "-m", "autograder", "grade", str(path), "--json"]
+    with open(f"{output}.stdout", "wb") as stdout, open(f"{output}.stderr", "wb") as stderr:
+        return subprocess.Popen(
+            [*command, "--call-timeout", "2", *extra],
+            cwd=ROOT,
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+        )
+
+
+def _default_isolation() -> str:
+    """The level the CLI picks when nothing forces one."""
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_ISOLATION"}
+    code = "from autograder.sandbox import isolation_level; print(isolation_level())"
+    probe = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return probe.stdout.strip()
+
+
+def _fork_leftovers() -> list[str]:
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == FORK_NAME:
+                found.append(comm.parent.name)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.fixture(scope="module", params=LEVELS)
+def graded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LevelRun]:
+    """Grade every attack, the class test and the honest student alone at one level."""
+    level = request.param
+    if level == "bubblewrap" and _default_isolation() != "bubblewrap":
+        pytest.skip("bubblewrap is not usable here (the grader needs root and a working bwrap)")
+    base = _base_folder(tmp_path_factory)
+    markers = base / "markers"
+    markers.mkdir()
+    os.chmod(markers, 0o777)  # writable by anyone: only the sandbox may keep code out
+    class_folder = base / "class"
+    victim = class_folder / "alice" / "vanishing_gradients.py"
+    run = LevelRun(level, base, uuid.uuid4().hex[:12], markers, victim, HONEST.read_text())
+
+    attacks_folder = base / "attacks"
+    for hostile in HOSTILE_FILES:
+        if hostile.graded_at(level) and hostile.run_at(level) == "attacks":
+            _student_file(hostile.path, attacks_folder / hostile.name, run)
+    victim.parent.mkdir(parents=True)
+    victim.write_text(run.victim_text)
+    for name in CLASS_HOSTILE[level]:
+        _student_file(BY_NAME[name].path, class_folder / name, run)
+    alone = base / "alone" / "vanishing_gradients.py"
+    alone.parent.mkdir()
+    alone.write_text(run.victim_text)
+
+    started = time.monotonic()
+    processes = {
+        "attacks": _cli(attacks_folder, level, base / "attacks", "--jobs", "2"),
+        "class": _cli(class_folder, level, base / "class", "--jobs", "2"),
+        "alone": _cli(alone, level, base / "alone"),
+    }
+    try:
+        for name, process in processes.items():
+            process.wait(timeout=900)
+            run.outputs[name] = subprocess.CompletedProcess(
+                process.args,
+                process.returncode,
+                Path(f"{base / name}.stdout").read_text(),
+                Path(f"{base / name}.stderr").read_text(errors="replace"),
+            )
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    run.seconds = time.monotonic() - started
+    for name, output in run.outputs.items():
+        said = re.search(r"isolation: (\w+)", output.stderr)
+        assert said and said.group(1) == level, (name, output.stderr[-3000:])
+    yield run
+    for path in run.pwned():
+        path.unlink()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _messages(entry: dict) -> list[str]:
+    return [
+        f"{f.get('expected', '')} | {f.get('got', '')} | {f.get('detail', '')}"
+        for f in entry["failed"]
+    ]
+
+
+def _functions(report: dict, assignment: str) -> dict[str, dict]:
+    functions = {
+        name.split(".", 1)[1]: entry
+        for name, entry in report["functions"].items()
+        if name.startswith(f"{assignment}.")
+    }
+    assert functions, report
+    return functions
+
+
+def _report(graded: LevelRun, hostile: Hostile) -> dict:
+    if not hostile.graded_at(graded.level):
+        pytest.skip(NOT_AT[hostile.name])
+    return graded.reports(hostile.run_at(graded.level))[hostile.name]
+
+
+def _assert_attack(report: dict, hostile: Hostile, function: str, level: str) -> None:
+    expect = EXPECTED[hostile.name][function][level]
+    entry = _functions(report, hostile.assignment)[function]
+    if not expect.loses:
+        return
+    messages = _messages(entry)
+    assert entry["score"] < entry["max_score"], f"{function} kept its points"
+    if expect.names:
+        assert any(word in m for m in messages for word in expect.names), messages
+
+
+def _assert_rest_full(report: dict, hostile: Hostile) -> None:
+    for name, entry in _functions(report, hostile.assignment).items():
+        if name not in hostile.attacked:
+            assert entry["score"] == entry["max_score"] > 0, (name, _messages(entry))
+
+
+@pytest.mark.parametrize(
+    ("hostile", "function"), ATTACKS, ids=[f"{h.name}.{f}" for h, f in ATTACKS]
+)
+def test_attacked_function_loses_its_points(
+    graded: LevelRun, hostile: Hostile, function: str
+) -> None:
+    _assert_attack(_report(graded, hostile), hostile, function, graded.level)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_FILES, ids=[h.name for h in HOSTILE_FILES])
+def test_every_other_function_keeps_full_marks(graded: LevelRun, hostile: Hostile) -> None:
+    _assert_rest_full(_report(graded, hostile), hostile)
+
+
+def test_grader_side_effects_stay_inside_the_sandbox(graded: LevelRun) -> None:
+    # Nothing the returned objects' special methods would do ran in the grader.
+    assert sorted(p.name for p in graded.markers.iterdir()) == []
+    # The forked children, where forks succeeded, died with their sandbox.
+    assert _fork_leftovers() == []
+    if graded.level == "bubblewrap":
+        assert graded.pwned() == []
+
+
+def test_class_folder_hostile_classmates_cost_only_their_own_points(graded: LevelRun) -> None:
+    reports = graded.reports("class")
+    assert set(reports) == {"alice", *CLASS_HOSTILE[graded.level]}
+    alone = graded.reports("alone")[""]
+    alice = reports["alice"]
+    assert alone["score"] == alone["max_score"] == 40
+    assignment = alice["assignments"]["vanishing_gradients"]
+    assert (assignment["score"], assignment["max_score"]) == (alone["score"], alone["max_score"])
+    for name, entry in alone["functions"].items():
+        assert alice["functions"][name]["score"] == entry["score"], name
+    assert alice["score"] == alone["score"]
+    for name in CLASS_HOSTILE[graded.level]:
+        hostile = BY_NAME[name]
+        _assert_rest_full(reports[name], hostile)
+        for function in hostile.attacked:
+            _assert_attack(reports[name], hostile, function, graded.level)
+    if graded.level == "bubblewrap":
+        # write_outside overwrote and deleted alice's file, wrote into the class
+        # folder, /tmp, /var/tmp and the repository: none of it got out.
+        assert graded.victim.read_text() == graded.victim_text
+        assert graded.pwned() == []
