@@ -128,4 +128,3 @@ def plot(timings: Sequence[EpochTiming], axes: object = None) -> object:
     twin.set_ylabel("updates per epoch (orange)")
     axes.set_title("One epoch against the batch size")
     return axes
-
