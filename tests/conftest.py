@@ -36,7 +36,8 @@ class Expectation:
 
 
 def _names(header: str, key: str) -> tuple[str, ...]:
-    found = re.search(rf"^# {key}:(.*)$", header, re.MULTILINE)
+    """The comma-separated names after ``# <key>`` on a header line."""
+    found = re.search(rf"^# {key}(.*)$", header, re.MULTILINE)
     return tuple(n.strip() for n in found.group(1).split(",") if n.strip()) if found else ()
 
 
@@ -44,7 +45,8 @@ def expectation(path: Path) -> Expectation:
     """Parse ``# expect: full`` / ``# expect: lose f`` / ``# may also lose: g, h``."""
     header = path.read_text().split('"""', 1)[0]
     full = re.search(r"^# expect: full\s*$", header, re.MULTILINE) is not None
-    return Expectation(path, full, _names(header, "expect: lose"), _names(header, "may also lose"))
+    loses = _names(header, "expect: lose ")
+    return Expectation(path, full, loses, _names(header, "may also lose:"))
 
 
 def corpus_files(prefix: str) -> list[Path]:
