@@ -31,6 +31,7 @@ import os
 import select
 import shutil
 import signal
+import site
 import stat
 import subprocess
 import sys
@@ -45,6 +46,7 @@ import numpy as np
 
 from autograder.harness import codec
 
+GRADER_PACKAGES = ("reference", "autograder")
 HARNESS_DIR = Path(__file__).parent / "harness"
 HARNESS_FILES = ("child.py", "codec.py", "callables.py")
 KEPT_ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL")
@@ -232,16 +234,21 @@ def _masks(hidden: list[Path], keep: list[Path]) -> list[Path]:
 
 
 def grader_paths() -> list[Path]:
-    """The grader's own folders: its packages and the project around them."""
+    """The grader's own folders: every copy of its packages and the project around them.
+
+    Every ``reference`` and ``autograder`` folder on ``sys.path`` counts, not
+    only the one this process imported: run from a checkout, the grader
+    imports the checkout's copy while an installed copy also sits in
+    site-packages, and the child must see neither.
+    """
     packages = [Path(__file__).parent]
-    try:
-        import reference
-    except ImportError:  # a student's self-check bundle has no reference
-        pass
-    else:
-        packages.append(Path(reference.__file__).parent)
+    for entry in {*sys.path, *site.getsitepackages()}:
+        for name in GRADER_PACKAGES:
+            folder = Path(entry or ".") / name
+            if (folder / "__init__.py").is_file():
+                packages.append(folder.resolve())
     roots = [p.parent for p in packages if (p.parent / "pyproject.toml").exists()]
-    return packages + roots
+    return sorted(set(packages + roots))
 
 
 class Sandbox:
