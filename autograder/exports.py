@@ -58,15 +58,7 @@ def feedback_markdown(one: dict[str, Any]) -> str:
             )
             for failure in function["failed"]:
                 lines.append(f"  - ✗ {failure['check']} ({report.points(failure['points'])} pts)")
-                details = []
-                if failure["input"]:
-                    details.append(f"smallest failing input: {failure['input']}")
-                if failure["expected"]:
-                    details += [f"expected {failure['expected']}", f"got      {failure['got']}"]
-                else:
-                    details.append(failure["got"])
-                if failure.get("detail"):
-                    details.append(f"({failure['detail']})")
+                details = report.failure_lines(failure)
                 lines += ["", "    ```", *(f"    {d}" for d in details), "    ```", ""]
             lines += [f"  - note: {note}" for note in function.get("notes", ())]
     return "\n".join(lines) + "\n"
@@ -133,7 +125,7 @@ def gradescope_results(one: dict[str, Any]) -> dict[str, Any]:
                 (f for f in one["functions"][key]["failed"] if f["check"] == check.title), None
             )
             problem = one["assignments"][assignment].get("problem")
-            output = problem or _failure_text(failure) if failure else ""
+            output = problem or "\n".join(report.failure_lines(failure)) if failure else ""
             tests.append(
                 {
                     "name": f"{key}: {check.title}",
@@ -152,17 +144,6 @@ def gradescope_results(one: dict[str, Any]) -> dict[str, Any]:
         "stdout_visibility": "hidden",
         "tests": tests,
     }
-
-
-def _failure_text(failure: dict[str, Any]) -> str:
-    parts = []
-    if failure["input"]:
-        parts.append(f"smallest failing input: {failure['input']}")
-    if failure["expected"]:
-        parts.append(f"expected {failure['expected']}\ngot      {failure['got']}")
-    else:
-        parts.append(failure["got"])
-    return "\n".join(parts)
 
 
 @dataclass

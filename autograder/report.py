@@ -137,6 +137,31 @@ def table(reports: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def failure_lines(failure: dict[str, Any]) -> list[str]:
+    """Why a check failed: the smallest failing input, what was expected, what came back.
+
+    Parameters
+    ----------
+    failure : dict
+        One entry of a function's ``"failed"`` list in :func:`submission_json`.
+
+    Returns
+    -------
+    list of str
+        The lines every report shows for it (terminal, Markdown, Gradescope).
+    """
+    lines = []
+    if failure["input"]:
+        lines.append(f"smallest failing input: {failure['input']}")
+    if failure["expected"]:
+        lines += [f"expected {failure['expected']}", f"got      {failure['got']}"]
+    else:
+        lines.append(failure["got"])
+    if failure.get("detail"):
+        lines.append(f"({failure['detail']})")
+    return lines
+
+
 def _function_feedback(name: str, function: dict[str, Any]) -> list[str]:
     score = f"{points(function['score'])} / {points(function['max_score'])}"
     if not function["failed"]:
@@ -144,15 +169,7 @@ def _function_feedback(name: str, function: dict[str, Any]) -> list[str]:
     lines = [f"  {name}  {score}"]
     for failure in function["failed"]:
         lines.append(f"    {FAIL} {failure['check']} ({points(failure['points'])} pts)")
-        if failure["input"]:
-            lines.append(f"      smallest failing input:  {failure['input']}")
-        if failure["expected"]:
-            lines.append(f"      expected {failure['expected']}")
-            lines.append(f"      got      {failure['got']}")
-        else:
-            lines.append(f"      {failure['got']}")
-        if failure.get("detail"):
-            lines.append(f"      ({failure['detail']})")
+        lines.extend(f"      {line}" for line in failure_lines(failure))
     lines.extend(f"    note: {note}" for note in function.get("notes", ()))
     return lines
 
