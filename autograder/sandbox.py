@@ -11,11 +11,13 @@ Two isolation levels exist:
     When the grader runs as root and ``bwrap`` works: the child gets its own
     PID, network, IPC, UTS and mount namespaces, drops to uid/gid 65534 (a
     real unprivileged user, also outside: no user namespace, which would map
-    it to root there) before any student code runs, sees a read-only root
-    file system, an empty ``/tmp`` holding only its own submission (read-only,
-    in a 64 MiB tmpfs folder that is all it may write to), and the
-    repository, the installed ``reference`` and ``autograder`` packages and
-    the graded folder hidden behind empty tmpfs mounts.
+    it to root there) before any student code runs, and sees only the
+    system's folders (``/usr``, ``/etc``, ...), its interpreter and NumPy, all
+    read-only, and an empty ``/tmp`` holding its own submission (read-only, in
+    a 64 MiB tmpfs folder that is all it may write to). The repository, the
+    graded class and every other folder of the machine do not exist there;
+    an installed ``reference`` or ``autograder`` beside NumPy is covered with
+    an empty tmpfs.
 ``process``
     Everywhere else: a separate process in its own session, with resource
     limits, a clean environment and ``sys.path``, a working folder holding
@@ -63,6 +65,12 @@ BWRAP_NAMESPACES = (
     "--unshare-net",
     "--unshare-uts",
     "--unshare-cgroup-try",
+)
+ROOT = Path("/")
+# What the child sees of the machine besides its interpreter and NumPy: the
+# system's programs, libraries and configuration, read-only. Nothing else.
+SYSTEM_FOLDERS = tuple(
+    ROOT / name for name in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc")
 )
 BWRAP_CAPABILITIES = ("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID")
 
@@ -162,13 +170,11 @@ def isolation_level() -> str:
     # The probe starts this interpreter as the child will (with every option
     # the child's command uses: an older bwrap may lack --size), drops to the
     # sandbox user and imports NumPy: if any of it fails, use processes.
-    tmp = Path("/tmp")
     drop = (
         f"import os; os.setgroups([]); os.setresgid(*[{SANDBOX_GID}] * 3); "
         f"os.setresuid(*[{SANDBOX_UID}] * 3); import numpy"
     )
-    command = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    command += ["--tmpfs", str(tmp), *_reach(_keep_visible(), covered=(tmp,))]
+    command = [bwrap, *_view(_keep_visible(), hidden=[])]
     command += ["--perms", "1777", "--size", str(Limits.folder_bytes), "--tmpfs", "/tmp/work"]
     command += [*BWRAP_NAMESPACES, *BWRAP_CAPABILITIES, "--", sys.executable, "-I", "-B"]
     probe = subprocess.run(
@@ -181,34 +187,75 @@ def isolation_level() -> str:
 
 
 def _keep_visible() -> list[Path]:
-    """Folders the child needs: the interpreter and NumPy."""
-    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(np.__file__).parent}
+    """Folders the child needs besides the system's: the interpreter and NumPy."""
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(np.__file__).parent.parent}
     return [p.resolve() for p in paths]
 
 
-def _reach(keep: list[Path], covered: tuple[Path, ...] = (Path("/tmp"),)) -> list[str]:
+def _view(keep: list[Path], hidden: list[Path]) -> list[str]:
+    """bubblewrap arguments for the child's file system: only what it needs.
+
+    The child's root is bubblewrap's own empty one. The system folders
+    (``SYSTEM_FOLDERS``) are bound read-only, ``/dev`` and ``/proc`` are fresh,
+    ``/tmp`` is an empty tmpfs, and each folder of ``keep`` is reached as
+    :func:`_reach` says. Nothing else exists there: not the repository, not
+    the graded class, not a checkout that an editable install points to.
+    Whatever of ``hidden`` lies inside that view is covered with an empty
+    tmpfs (an installed ``reference`` beside NumPy in site-packages).
+    """
+    arguments: list[str] = []
+    for folder in SYSTEM_FOLDERS:
+        if folder.is_symlink():
+            arguments += ["--symlink", os.readlink(folder), str(folder)]
+        elif folder.is_dir():
+            arguments += ["--ro-bind", str(folder), str(folder)]
+    arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    arguments += _reach(keep, made={ROOT / "tmp"})
+    for mask in _masks(hidden, keep):
+        if _in_view(mask, keep):
+            arguments += ["--tmpfs", str(mask)]
+    return arguments
+
+
+def _in_view(path: Path, keep: list[Path]) -> bool:
+    """Whether ``path`` is visible in the child's file system (see :func:`_view`)."""
+    top = [*reversed(path.parents), path][1:2]
+    inside_system = bool(top) and top[0] in SYSTEM_FOLDERS
+    return inside_system or any(k == path or k in path.parents for k in keep)
+
+
+def _reach(keep: list[Path], made: set[Path]) -> list[str]:
     """bubblewrap arguments that let an unprivileged child reach ``keep``.
 
-    A folder on the way that other users may not enter (root's home, mode 700,
-    where pyenv installs Python) is covered with an empty tmpfs; so is each
-    folder of ``covered`` (the caller's own tmpfs mounts, such as ``/tmp``,
-    where CI keeps its virtual environment). The folders down to each kept
-    one are recreated there and the kept folder is bound back read-only: the
-    child sees nothing else of the covered folder.
+    The first folder on the way to a kept one that the child would not see
+    (a top-level folder outside ``SYSTEM_FOLDERS``, one of the tmpfs mounts in
+    ``made`` such as ``/tmp``, where CI keeps its virtual environment) or may
+    not enter (root's home, mode 700, where pyenv installs Python) is covered
+    with an empty tmpfs; the folders down to the kept one are recreated there
+    and the kept folder is bound back read-only. The child sees nothing else
+    of those folders.
     """
     keep = sorted(set(keep))
     keep = [k for k in keep if not any(other in k.parents for other in keep)]
     arguments: list[str] = []
-    made: set[Path] = set(covered)
+    made = set(made)
+
+    def closed(folder: Path) -> bool:
+        hidden_top = folder.parent == ROOT and folder not in SYSTEM_FOLDERS
+        return folder in made or hidden_top or not folder.stat().st_mode & stat.S_IXOTH
+
     for kept in keep:
-        path = [*reversed(kept.parents), kept]
-        closed = [p for p in path[:-1] if p in covered or not p.stat().st_mode & stat.S_IXOTH]
-        if not closed:
+        path = [*reversed(kept.parents), kept][1:]  # from the top-level folder down
+        on_the_way = [p for p in path[:-1] if closed(p)]
+        if not on_the_way:
+            if not _in_view(kept, []):
+                arguments += ["--ro-bind", str(kept), str(kept)]  # a top-level folder
             continue
-        if closed[0] not in made:
-            arguments += ["--tmpfs", str(closed[0])]
-            made.add(closed[0])
-        for folder in path[path.index(closed[0]) + 1 : -1]:
+        first = on_the_way[0]
+        if first not in made:
+            arguments += ["--tmpfs", str(first)]
+            made.add(first)
+        for folder in path[path.index(first) + 1 : -1]:
             if folder not in made:
                 arguments += ["--perms", "0755", "--dir", str(folder)]
                 made.add(folder)
@@ -242,7 +289,8 @@ def grader_paths() -> list[Path]:
     site-packages, and the child must see neither.
     """
     packages = [Path(__file__).parent]
-    for entry in {*sys.path, *site.getsitepackages()}:
+    installed = site.getsitepackages([sys.prefix, sys.base_prefix])
+    for entry in {*sys.path, *installed}:
         for name in GRADER_PACKAGES:
             folder = Path(entry or ".") / name
             if (folder / "__init__.py").is_file():
@@ -285,7 +333,8 @@ class Sandbox:
         self.module_name = module_name
         self.functions = functions
         self.limits = limits or Limits()
-        self.hidden = [*grader_paths(), *(hidden or []), Path.cwd()]
+        here = [Path.cwd()] if Path.cwd() != ROOT else []
+        self.hidden = [*grader_paths(), *(hidden or []), *here]
         self.isolation = isolation_level()
         self._process: subprocess.Popen[bytes] | None = None
         self._answers: int | None = None
@@ -473,13 +522,7 @@ class Sandbox:
         self._buffer = b""
 
     def _bubblewrap(self, work: Path, harness: Path, env: dict[str, str]) -> list[str]:
-        tmp, keep = Path("/tmp"), _keep_visible()
-        command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-        command += ["--tmpfs", str(tmp), *_reach(keep, covered=(tmp,))]
-        for mask in _masks(self.hidden, keep):
-            if (mask == tmp or tmp in mask.parents) and not any(k in mask.parents for k in keep):
-                continue  # already out of sight under the empty /tmp
-            command += ["--tmpfs", str(mask)]
+        command = ["bwrap", *_view(_keep_visible(), self.hidden)]
         # Its writable folder is a small tmpfs of its own, holding its file read-only.
         student_file = f"{self.module_name}.py"
         command += ["--perms", "1777", "--size", str(self.limits.folder_bytes)]
