@@ -12,7 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograder import course, exports, profiles, report
+from autograder import exports, profiles, report
 from autograder.grading import grade_assignment
 from autograder.registry import VISIBILITIES
 from autograder.sandbox import Limits, isolation_level
@@ -149,6 +149,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(check: bool) -> int:
+    from autograder import course  # nbformat: slow to import, build only
+
     try:
         changed = course.build(check=check)
     except course.BuildError as error:

@@ -11,13 +11,12 @@ submission per student.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 from autograder.contract import ASSIGNMENTS
 
@@ -83,8 +82,7 @@ def _defined_functions(path: Path) -> set[str]:
     text = path.read_text(errors="replace")
     if path.suffix == ".ipynb":
         try:
-            nb = nbformat.reads(text, as_version=4)
-            text = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+            text = "\n".join(cell.source for cell in code_cells(text))
         except Exception:  # an unreadable notebook is reported when it is graded
             return set()
     return set(re.findall(r"^[ \t]*def[ \t]+(\w+)", text, re.MULTILINE))
@@ -165,6 +163,44 @@ PLOTTING = ("matplotlib",)
 """Libraries whose imports are left out of the graded code: graded functions never plot."""
 
 
+@dataclass
+class CodeCell:
+    """A notebook's code cell: its source and its metadata (nbgrader's included)."""
+
+    source: str
+    metadata: dict[str, Any]
+
+
+def code_cells(text: str) -> list[CodeCell]:
+    """The code cells of a notebook, from its JSON text.
+
+    Notebooks in format 4 are read as JSON (importing nbformat costs almost two
+    seconds, through jsonschema, a large part of grading one submission);
+    older formats are converted by nbformat.
+
+    Raises
+    ------
+    ValueError, KeyError, TypeError
+        When the text is not a notebook.
+    """
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("nbformat") != 4:
+        import nbformat  # only for old formats: slow to import
+
+        data = nbformat.reads(text, as_version=4)
+    cells = []
+    for cell in data["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        source, metadata = cell.get("source", ""), cell.get("metadata") or {}
+        if isinstance(source, list):
+            source = "".join(source)
+        if not isinstance(source, str) or not isinstance(metadata, dict):
+            raise TypeError("a code cell without text source or metadata")
+        cells.append(CodeCell(source, metadata))
+    return cells
+
+
 def _graded_cells(cells: list[Any]) -> list[Any]:
     """The code cells of a notebook that make up the graded module."""
     if not any("nbgrader" in c.metadata for c in cells):
@@ -222,10 +258,9 @@ def notebook_code(notebook: Path) -> str:
         When the file is not a readable notebook.
     """
     try:
-        nb = nbformat.read(notebook, as_version=4)
-    except Exception as error:  # nbformat raises several kinds for a broken file
+        cells = _graded_cells(code_cells(notebook.read_text(encoding="utf-8")))
+    except Exception as error:  # JSON, nbformat and malformed cells raise several kinds
         raise SubmissionError(f"{notebook.name} is not a readable notebook ({error})") from None
-    cells = _graded_cells([c for c in nb.cells if c.cell_type == "code"])
     parts = []
     for number, cell in enumerate(cells, start=1):
         source = cell.source

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,10 @@ CORPUS = ROOT / "tests" / "submissions"
 ASSIGNMENT_NAMES = ("critical_points", "gradient_descent", "vanishing_gradients")
 
 profiles.use("grading")
+
+# Each test session starts with an empty cache of replayed inputs (autograder.replay),
+# shared with the CLI subprocesses it starts: no result depends on a developer's cache.
+os.environ["AUTOGRADER_CACHE"] = tempfile.mkdtemp(prefix="autograder-test-cache-")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,266 @@
+"""Replay the inputs of a passing hypothesis run instead of generating them again.
+
+Grading is derandomised: hypothesis draws its inputs from a seed fixed by the
+check's own code, and a check's body never draws anything itself (every input
+comes from ``@given``). So every submission that passes a check meets exactly
+the same inputs, in the same order. Generating them costs most of the grading
+time (the engine and the strategies), so the first passing run records them
+and later runs replay them on the next submission:
+
+* every replayed input passes: the check passes, exactly as hypothesis would
+  have decided, since hypothesis would have generated those same inputs;
+* one fails: the check is run again under hypothesis from the start, which
+  meets the same failure, shrinks it and reports it as it always did.
+
+A broken limit (:class:`~autograder.sandbox.LimitExceeded`) ends the check at
+once either way, as it does under hypothesis. The recorded inputs are kept in
+memory and in a cache folder (``AUTOGRADER_CACHE``, ``off`` to disable;
+default ``~/.cache/dl-optimization-autograder``), one file per check, keyed by
+a fingerprint of the grader's code, hypothesis's and NumPy's versions and the
+settings in force, so that a changed check never replays stale inputs. The
+files hold plain JSON read by :func:`loads`, which builds nothing but numbers,
+strings, containers, NumPy arrays and the grader's own argument classes.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import dataclasses
+import gzip
+import hashlib
+import importlib
+import json
+import os
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import numpy as np
+from hypothesis import settings
+
+from autograder.registry import Check
+
+PACKAGE = Path(__file__).parent
+ARGUMENT_MODULES = ("autograder.polynomials", "autograder.described", "autograder.strategies.")
+"""Where the classes of recorded inputs may come from (a trailing dot: a package)."""
+ARRAY_KINDS = "biuf"
+"""The NumPy dtype kinds a recorded array may have."""
+DEFAULT_CACHE = Path("~/.cache/dl-optimization-autograder")
+
+
+class Unrecordable(ValueError):
+    """An input that :func:`dumps` cannot write or :func:`loads` refuses to read."""
+
+
+# --- the cache --------------------------------------------------------------------
+
+
+def cache_folder() -> Path | None:
+    """The folder of recorded inputs, or ``None`` when the disk cache is off."""
+    setting = os.environ.get("AUTOGRADER_CACHE", "")
+    if setting.lower() == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / DEFAULT_CACHE.name if base else DEFAULT_CACHE.expanduser()
+
+
+@cache
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
+    for version in (hypothesis.__version__, np.__version__, sys.version):
+        digest.update(version.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def fingerprint() -> str:
+    """What recorded inputs depend on: the grader's code, versions, the settings in force."""
+    current = settings()
+    in_force = (current.max_examples, current.derandomize, tuple(current.phases))
+    return hashlib.sha256(f"{_code_fingerprint()}{in_force}".encode()).hexdigest()[:24]
+
+
+_MEMORY: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+
+def _key(check: Check) -> str:
+    return f"{check.run.__module__}.{check.name}"
+
+
+def _file(check: Check, print_: str) -> Path | None:
+    folder = cache_folder()
+    return None if folder is None else folder / print_ / f"{_key(check)}.json.gz"
+
+
+def recorded(check: Check) -> list[dict[str, Any]] | None:
+    """The inputs a passing run of ``check`` met, if any run recorded them."""
+    print_ = fingerprint()
+    found = _MEMORY.get((print_, _key(check)))
+    file = _file(check, print_)
+    if found is None and file is not None and file.is_file():
+        try:
+            found = loads(gzip.decompress(file.read_bytes()))
+        except (OSError, ValueError, EOFError):
+            return None  # unreadable or foreign: generate instead
+        _MEMORY[(print_, _key(check))] = found
+    return found
+
+
+def remember(check: Check, inputs: list[dict[str, Any]]) -> None:
+    """Keep the inputs of a passing run, in memory and (when it can) on disk."""
+    print_ = fingerprint()
+    _MEMORY[(print_, _key(check))] = inputs
+    file = _file(check, print_)
+    if file is None:
+        return
+    try:
+        data = gzip.compress(dumps(inputs), compresslevel=1)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=file.parent, delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, file)  # atomic: parallel workers may write the same file
+    except (OSError, Unrecordable):
+        return
+
+
+# --- running a check ----------------------------------------------------------------
+
+
+def run(check: Check, student: Any) -> None:
+    """Run ``check`` on ``student``: replay recorded inputs, else hypothesis (recording).
+
+    Raises whatever ``check.run(student)`` raises for a failing check.
+    """
+    given = getattr(check.run, "hypothesis", None)
+    if given is None:
+        check.run(student)
+        return
+    inputs = recorded(check)
+    if inputs is not None:
+        try:
+            for recording in inputs:
+                arguments = copy.deepcopy(recording["inputs"])
+                if recording["student"]:
+                    given.inner_test(**{recording["student"]: student}, **arguments)
+                else:
+                    given.inner_test(student, **arguments)
+        except Exception:  # a failure: hypothesis finds it again, shrinks and reports it
+            pass
+        else:
+            return
+        check.run(student)
+        return
+    met: list[dict[str, Any]] | None = []
+    test = given.inner_test
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        nonlocal met
+        named = [name for name, value in kwargs.items() if value is student]
+        usual = (args == (student,) and not named) or (not args and len(named) == 1)
+        if met is not None and usual:
+            arguments = {k: v for k, v in kwargs.items() if k not in named}
+            met.append(
+                {"student": named[0] if named else None, "inputs": copy.deepcopy(arguments)}
+            )
+        else:
+            met = None  # not the usual (student, **inputs) call: do not record
+        return test(*args, **kwargs)
+
+    given.inner_test = recording
+    try:
+        check.run(student)
+    finally:
+        given.inner_test = test
+    if met:
+        remember(check, met)
+
+
+# --- a plain, safe file format ---------------------------------------------------------
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` as JSON: numbers, strings, containers, arrays, argument classes."""
+    return json.dumps(_encode(value), separators=(",", ":")).encode()
+
+
+def loads(data: bytes) -> Any:
+    """Read what :func:`dumps` wrote; anything else raises :class:`Unrecordable`."""
+    try:
+        return _decode(json.loads(data))
+    except (TypeError, KeyError, IndexError, AttributeError, ImportError) as error:
+        raise Unrecordable(f"not a recording: {error}") from None
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if type(value) in (int, float):
+        return value
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in ARRAY_KINDS:
+            raise Unrecordable(f"an array of dtype {value.dtype}")
+        raw = np.ascontiguousarray(value).tobytes()
+        return {"array": [value.dtype.str, list(value.shape), base64.b64encode(raw).decode()]}
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        return _encode_object(value, value._asdict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.init}
+        return _encode_object(value, fields)
+    if type(value) in (list, tuple):
+        return {type(value).__name__: [_encode(item) for item in value]}
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"dict": {k: _encode(v) for k, v in value.items()}}
+    raise Unrecordable(f"an input of type {type(value).__name__}")
+
+
+def _encode_object(value: Any, fields: dict[str, Any]) -> Any:
+    cls = type(value)
+    if not _allowed_module(cls.__module__):
+        raise Unrecordable(f"an input of type {cls.__qualname__} from {cls.__module__}")
+    encoded = {name: _encode(v) for name, v in fields.items()}
+    return {"object": [cls.__module__, cls.__qualname__, encoded]}
+
+
+def _allowed_module(module: str) -> bool:
+    return any(
+        module.startswith(allowed) if allowed.endswith(".") else module == allowed
+        for allowed in ARGUMENT_MODULES
+    )
+
+
+def _decode(data: Any) -> Any:
+    if data is None or isinstance(data, bool | int | float | str):
+        return data
+    if not isinstance(data, dict) or len(data) != 1:
+        raise Unrecordable("an unknown value")
+    ((tag, body),) = data.items()
+    if tag == "list":
+        return [_decode(item) for item in body]
+    if tag == "tuple":
+        return tuple(_decode(item) for item in body)
+    if tag == "dict":
+        return {str(k): _decode(v) for k, v in body.items()}
+    if tag == "array":
+        dtype, shape, raw = np.dtype(body[0]), tuple(int(n) for n in body[1]), body[2]
+        if dtype.kind not in ARRAY_KINDS:
+            raise Unrecordable(f"an array of dtype {dtype}")
+        return np.frombuffer(base64.b64decode(raw), dtype=dtype).reshape(shape).copy()
+    if tag == "object":
+        module, name, fields = body
+        if not _allowed_module(module) or "." in name:
+            raise Unrecordable(f"a class {name} from {module}")
+        cls = getattr(importlib.import_module(module), name)
+        is_record = isinstance(cls, type) and (
+            dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
+        )
+        if not is_record:
+            raise Unrecordable(f"{module}.{name} is not an argument class")
+        return cls(**{str(k): _decode(v) for k, v in fields.items()})
+    raise Unrecordable(f"an unknown tag {tag!r}")

@@ -1,0 +1,125 @@
+"""Replayed inputs give the same grades as hypothesis; their file format runs no code."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPUS, ROOT
+
+from autograder import replay
+from autograder.described import Gradient, Seed
+from autograder.polynomials import Polynomial
+from autograder.strategies.gradient_descent import Problem
+from autograder.strategies.vanishing_gradients import Chain
+
+CLASS = {
+    "right": CORPUS / "vanishing_gradients" / "correct_loops.py",
+    "wrong_vanishing": CORPUS / "vanishing_gradients" / "wrong_sigmoid_naive.py",
+    "wrong_descent": CORPUS / "gradient_descent" / "wrong_num_batches_floor.py",
+}
+
+
+def _grade_class(folder: Path, cache: str) -> list[dict]:
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(folder), "--json", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ | {"AUTOGRADER_CACHE": cache},
+        check=False,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr
+    reports = json.loads(run.stdout)
+    for report in reports:
+        report.pop("timing", None)
+    return reports
+
+
+def test_replayed_grades_equal_hypothesis_grades(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    for student, path in CLASS.items():
+        assignment = path.parent.name
+        (folder / student).mkdir(parents=True)
+        shutil.copy(path, folder / student / f"{assignment}.py")
+    cache = tmp_path / "cache"
+    without = _grade_class(folder, "off")
+    recording = _grade_class(folder, str(cache))
+    recorded = sorted(cache.rglob("*.json.gz"))
+    assert recorded, "a passing run recorded nothing"
+    replaying = _grade_class(folder, str(cache))
+    for file in recorded:  # a damaged cache is ignored, never trusted
+        file.write_bytes(b"not a recording")
+    damaged = _grade_class(folder, str(cache))
+    assert without == recording == replaying == damaged
+    lost = {
+        report["submission"]: [
+            name
+            for name, part in report["assignments"].items()
+            if part["score"] < part["max_score"] and name not in report["missing"]
+        ]
+        for report in without
+    }
+    assert lost == {
+        "right": [],
+        "wrong_vanishing": ["vanishing_gradients"],
+        "wrong_descent": ["gradient_descent"],
+    }
+
+
+def test_recordings_round_trip_exactly() -> None:
+    values = [
+        {
+            "problem": Problem(
+                np.arange(6.0).reshape(3, 2),
+                np.array([-0.0, 1.5, 2.0]),
+                np.zeros(2),
+                2,
+                0.1,
+                3,
+                2**40,
+                1.0,
+            ),
+            "f": Polynomial.taylor((1.0, -2.0), 3.0, (0.5, 0.0), np.eye(2), label="bowl"),
+            "chain": Chain(0.5, np.array([1.0, -2.0]), np.array([0.0, 0.25]), "tanh"),
+            "described": (Seed(7), Gradient("pull", record=True)),
+            "plain": [None, True, 3, -0.0, math.inf, "text", np.array([1, 2], dtype=np.int64)],
+        }
+    ]
+    back = replay.loads(replay.dumps(values))
+    assert repr(back) == repr(values)
+    assert math.copysign(1.0, back[0]["plain"][3]) == -1.0
+    assert back[0]["plain"][6].dtype == np.int64
+    assert back[0]["problem"].X.flags.writeable
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"object": ["os", "system", {"command": "true"}]},
+        {"object": ["subprocess", "Popen", {"args": ["true"]}]},
+        {"object": ["autograder.replay", "Unrecordable", {}]},
+        {"object": ["autograder.strategies.gradient_descent", "np.ndarray", {}]},
+        {"array": ["|O", [1], "AA=="]},
+        {"pickle": "gASVAAAAAAAAAAA="},
+        [1, 2],
+    ],
+)
+def test_a_forged_recording_builds_nothing(forged: object) -> None:
+    with pytest.raises(replay.Unrecordable):
+        replay.loads(json.dumps(forged).encode())
+
+
+def test_unwritable_values_are_not_recorded() -> None:
+    with pytest.raises(replay.Unrecordable):
+        replay.dumps([object()])
+    with pytest.raises(replay.Unrecordable):
+        replay.dumps(np.array([object()]))
