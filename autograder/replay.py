@@ -10,7 +10,10 @@ and later runs replay them on the next submission:
 * every replayed input passes: the check passes, exactly as hypothesis would
   have decided, since hypothesis would have generated those same inputs;
 * one fails: the check is run again under hypothesis from the start, which
-  meets the same failure, shrinks it and reports it as it always did.
+  meets the same failure, shrinks it and reports it as it always did; when
+  the failing input is an explicit ``@example`` (hypothesis tries those
+  first and never shrinks them), its failure is reported at once, as
+  hypothesis would report it.
 
 A broken limit (:class:`~autograder.sandbox.LimitExceeded`) ends the check at
 once either way, as it does under hypothesis. The recorded inputs are kept in
@@ -144,15 +147,20 @@ def run(check: Check, student: Any) -> None:
         return
     inputs = recorded(check)
     if inputs is not None:
-        try:
-            for recording in inputs:
-                arguments = copy.deepcopy(recording["inputs"])
+        # Hypothesis runs the explicit examples first and raises the first failing
+        # one as it is, unshrunk: a failure there is exactly what it would report.
+        explicit = len(getattr(check.run, "hypothesis_explicit_examples", ()))
+        for index, recording in enumerate(inputs):
+            arguments = copy.deepcopy(recording["inputs"])
+            try:
                 if recording["student"]:
                     given.inner_test(**{recording["student"]: student}, **arguments)
                 else:
                     given.inner_test(student, **arguments)
-        except Exception:  # a failure: hypothesis finds it again, shrinks and reports it
-            pass
+            except Exception:
+                if index < explicit:
+                    raise
+                break  # hypothesis finds this failure again, shrinks and reports it
         else:
             return
         check.run(student)
