@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = (1, 8, 32, 128, 1024, args.epoch_n)
         timings = epoch_timing.time_epochs(run_epoch, sizes, n=args.epoch_n, d=args.epoch_d)
         print(epoch_timing.table(timings))
+        bare = epoch_timing.arithmetic_microseconds(32, args.epoch_n, args.epoch_d)
+        print(f"  the gradient arithmetic alone of a batch of 32: {bare:.1f} µs per update")
         if args.plot:
             import matplotlib
 

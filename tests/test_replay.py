@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -17,6 +18,7 @@ from conftest import CORPUS, ROOT
 from autograder import replay
 from autograder.described import Gradient, Seed
 from autograder.polynomials import Polynomial
+from autograder.registry import checks_for
 from autograder.strategies.gradient_descent import Problem
 from autograder.strategies.vanishing_gradients import Chain
 
@@ -123,3 +125,18 @@ def test_unwritable_values_are_not_recorded() -> None:
         replay.dumps([object()])
     with pytest.raises(replay.Unrecordable):
         replay.dumps(np.array([object()]))
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [[1, 2], [{"student": None}], [{"student": 3, "inputs": {}}], {"inputs": {}}],
+)
+def test_a_recording_of_the_wrong_shape_is_ignored(
+    forged: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path))
+    check = checks_for("vanishing_gradients", ("public",))[0]
+    file = tmp_path / replay.fingerprint() / f"{check.run.__module__}.{check.name}.json.gz"
+    file.parent.mkdir(parents=True)
+    file.write_bytes(gzip.compress(replay.dumps(forged)))
+    assert replay.recorded(check) is None
