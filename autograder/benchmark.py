@@ -105,7 +105,7 @@ def make_class(folder: Path, students: int) -> Path:
 def nbgrader_course(folder: Path, students: int) -> Path:
     """A temporary nbgrader course with released assignments and ``students`` submissions."""
     root = folder / "course"
-    root.mkdir()
+    root.mkdir(parents=True)
     shutil.copy(course.COURSE / "nbgrader_config.py", root)
     ignore = shutil.ignore_patterns(course.BUNDLE, "__pycache__", ".ipynb_checkpoints")
     shutil.copytree(course.SOURCE, root / "source", ignore=ignore)

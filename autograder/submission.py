@@ -201,7 +201,7 @@ def code_cells(text: str) -> list[CodeCell]:
     return cells
 
 
-def _graded_cells(cells: list[Any]) -> list[Any]:
+def _graded_cells(cells: list[CodeCell]) -> list[CodeCell]:
     """The code cells of a notebook that make up the graded module."""
     if not any("nbgrader" in c.metadata for c in cells):
         return cells
