@@ -20,7 +20,7 @@ from autograder.contract import ASSIGNMENTS, callees
 from autograder.expect import CheckFailed
 from autograder.registry import VISIBILITIES, Check, checks_for
 from autograder.sandbox import LimitExceeded, Limits, LoadError, Sandbox
-from autograder.student import Student
+from autograder.student import NotWrittenYet, Student
 from autograder.submission import Submission, SubmissionError, python_source
 
 
@@ -101,6 +101,9 @@ def run_check(check: Check, student: Student) -> CheckResult:
         return _failed(check, student.last_call, failure.expected, failure.got, failure.detail)
     except LimitExceeded as limit:
         return _failed(check, student.last_call, "a result within the limits", str(limit))
+    except NotWrittenYet as stub:
+        expected = "your own code in place of the stub's raise NotImplementedError()"
+        return _failed(check, student.last_call, expected, str(stub))
     except Flaky as flaky:
         inner = _first_failure(flaky)
         detail = f"{inner.expected}, got {inner.got}" if inner else ""

@@ -15,11 +15,25 @@ from autograder.sandbox import Outcome, Sandbox
 from autograder.show import show, show_call
 
 
+class NotWrittenYet(BaseException):
+    """The student's code raised ``NotImplementedError``: that part is not written yet.
+
+    Like :class:`~autograder.sandbox.LimitExceeded` it derives from
+    ``BaseException``, so hypothesis stops at once instead of shrinking an
+    input that does not matter: a stub fails every check of its function on
+    whatever it is given, and shrinking that was most of the time spent on an
+    untouched notebook.
+    """
+
+
 def describe_raised(error: dict[str, Any]) -> str:
     """An exception as feedback: type, message and the student's line."""
     if error.get("not_implemented"):
-        return "NotImplementedError: this function is not written yet"
-    text = f"{error['type']}: {error['message']}".rstrip(": ")
+        text = (
+            "NotImplementedError: not written yet (this function, or the part this input reaches)"
+        )
+    else:
+        text = f"{error['type']}: {error['message']}".rstrip(": ")
     if error.get("kind") == "exit":
         text = f"SystemExit (the code called sys.exit or exit()): {error['message']}"
     if error.get("where"):
@@ -75,6 +89,8 @@ class Student:
         outcome = self._sandbox.call(function, args, kwargs, consume=consume)
         if outcome.status == "missing":
             raise CheckFailed(f"a function named {function}", "no such function in your code")
+        if outcome.status == "error" and outcome.error.get("not_implemented"):
+            raise NotWrittenYet(describe_raised(outcome.error))
         return outcome
 
     def value(self, function: str, *args: Any, consume: bool = False, **kwargs: Any) -> Any:
