@@ -405,7 +405,7 @@ def run_epoch(
         )
     batches = minibatch_indices(len(X), batch_size, shuffle=True, rng=rng, drop_last=drop_last)
     # Reorder the data once: each batch is then a contiguous slice (a view, not
-    # a copy), so a step costs little more than its batch's own arithmetic.
+    # a copy of its own), which saves one copy per step.
     order = np.concatenate(batches) if batches else np.arange(0)
     X_shuffled, y_shuffled = X[order], y[order]
     start = 0
