@@ -41,6 +41,23 @@ def describe_raised(error: dict[str, Any]) -> str:
     return text
 
 
+def returned(outcome: Outcome) -> Any:
+    """The value of a :meth:`Student.call` outcome.
+
+    Raises
+    ------
+    CheckFailed
+        When the function raised, or a warning escaped it.
+    """
+    if outcome.status == "error":
+        raise CheckFailed("a result", describe_raised(outcome.error))
+    if outcome.warnings:
+        raise CheckFailed(
+            "no warning (SPEC: no RuntimeWarning may escape)", "; ".join(outcome.warnings)
+        )
+    return outcome.value
+
+
 class Student:
     """Calls the functions of one student module running in a sandbox.
 
@@ -101,15 +118,7 @@ class Student:
         CheckFailed
             When the function raised, or a warning escaped it.
         """
-        outcome = self.call(function, *args, consume=consume, **kwargs)
-        if outcome.status == "error":
-            raise CheckFailed("a result", describe_raised(outcome.error))
-        if outcome.warnings:
-            raise CheckFailed(
-                "no warning (SPEC: no RuntimeWarning may escape)",
-                "; ".join(outcome.warnings),
-            )
-        return outcome.value
+        return returned(self.call(function, *args, consume=consume, **kwargs))
 
     def raises_input_error(self, function: str, *args: Any, **kwargs: Any) -> None:
         """Fail unless the call raises ``ValueError`` or ``TypeError``."""

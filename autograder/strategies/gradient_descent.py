@@ -174,6 +174,11 @@ def vectors(d: int) -> st.SearchStrategy[np.ndarray]:
     return arrays(np.float64, (d,), elements=ENTRIES)
 
 
+def uniform_entries(gen: np.random.Generator, *shapes: int | tuple[int, ...]) -> list[np.ndarray]:
+    """Arrays of the given shapes with entries uniform in ``[-10, 10]``, drawn in order."""
+    return [gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, shape) for shape in shapes]
+
+
 DATA_STYLES = ("small integers", "floats")
 """How :func:`seeded_data` fills ``X``: first the style a failure shrinks to (readable)."""
 
@@ -194,8 +199,7 @@ def seeded_data(draw: st.DrawFn, n: int, d: int) -> tuple[np.ndarray, np.ndarray
         X = gen.integers(-3, 4, (n, d)).astype(np.float64)
         y = gen.permutation(np.linspace(-ENTRY_BOUND, ENTRY_BOUND, max(n, 21)))[:n]
     else:
-        X = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, (n, d))
-        y = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, n)
+        X, y = uniform_entries(gen, (n, d), n)
         if len(np.unique(y)) < n:  # (almost never) keep the targets distinct
             y = gen.permutation(np.linspace(-ENTRY_BOUND, ENTRY_BOUND, n))
     return X, y
@@ -304,9 +308,7 @@ def large_loss_cases(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarra
     gen = np.random.default_rng(draw(seeds()))
     n = draw(st.integers(500, 2000))
     d = draw(st.integers(1, 10))
-    X = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, (n, d))
-    y = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, n)
-    w = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, d)
+    X, y, w = uniform_entries(gen, (n, d), n, d)
     return w, X, y
 
 
@@ -457,9 +459,7 @@ def seeded_problems(
     gen = np.random.default_rng(draw(seeds()))
     n = draw(st.integers(min_n, max_n))
     d = draw(st.integers(1, 10))
-    X = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, (n, d))
-    y = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, n)
-    w0 = gen.uniform(-ENTRY_BOUND, ENTRY_BOUND, d)
+    X, y, w0 = uniform_entries(gen, (n, d), n, d)
     batch_size = draw(st.integers(min_batch, n + 10))
     lr = safe_step_size(X, draw(FRACTIONS))
     epochs = draw(st.integers(min_epochs, max_epochs))

@@ -17,24 +17,12 @@ from hypothesis import strategies as st
 
 from autograder import expect
 from autograder.described import Gradient, Loss, Seed
-from autograder.expect import CheckFailed
 from autograder.registry import check
 from autograder.show import show, show_type
 from autograder.strategies import gradient_descent as gds
-from autograder.student import describe_raised
+from autograder.student import returned
 
 # --- helpers ----------------------------------------------------------------
-
-
-def returned(outcome: Any) -> Any:
-    """The value of a ``student.call`` outcome, or fail as ``student.value`` would."""
-    if outcome.status == "error":
-        raise CheckFailed("a result", describe_raised(outcome.error))
-    if outcome.warnings:
-        raise CheckFailed(
-            "no warning (SPEC: no RuntimeWarning may escape)", "; ".join(outcome.warnings)
-        )
-    return outcome.value
 
 
 def number(got: Any, what: str) -> int | float:

@@ -76,17 +76,6 @@ def gradients(got: Any, chain: vgs.Chain) -> tuple[np.ndarray, np.ndarray, float
     return d_weights.astype(float), d_biases.astype(float), d_input
 
 
-def returned(outcome: Any) -> Any:
-    """The value of a ``student.call`` outcome, or fail as ``student.value`` would."""
-    if outcome.status == "error":
-        raise CheckFailed("a result", describe_raised(outcome.error))
-    if outcome.warnings:
-        raise CheckFailed(
-            "no warning (SPEC: no RuntimeWarning may escape)", "; ".join(outcome.warnings)
-        )
-    return outcome.value
-
-
 def true_sigmoid(z: float) -> float:
     """``1 / (1 + exp(-z))``, evaluated without overflow."""
     return float(vgs.sigmoid_value(float(z)))
