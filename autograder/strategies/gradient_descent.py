@@ -466,6 +466,90 @@ def seeded_problems(
     return Problem(X, y, w0, batch_size, lr, epochs, draw(seeds()), 0.0)
 
 
+# --- worked cases -------------------------------------------------------------
+#
+# Hypothesis tries a check's explicit examples before it searches, and reports
+# a failing one as it is, unshrunk. Most checks therefore start with the worked
+# case below: five rows in batches of two (so the last batch is shorter), two
+# epochs (so the second one reshuffles) and numbers small enough to follow by
+# hand. A typical mistake fails there at once, with an input the student can
+# read, instead of after a search and a shrink of dozens of runs.
+
+
+def _frozen(rows: list) -> np.ndarray:
+    """A read-only float array (a worked case is shared by every run of every check)."""
+    array = np.array(rows, dtype=np.float64)
+    array.setflags(write=False)
+    return array
+
+
+WORKED_X = _frozen([[1, 2], [-1, 0], [2, 1], [0, -1], [1, 1]])
+"""The worked case's inputs: 5 rows, 2 columns, largest squared row norm 5."""
+WORKED_Y = _frozen([3, -1, 2, -2, 1])
+"""Its targets, all different (a batch of targets tells which rows it holds)."""
+WORKED_W = _frozen([0.5, -0.5])
+"""Its starting weights."""
+WORKED_LR = safe_step_size(WORKED_X, 0.5)
+"""Its step size: half the largest safe one, 0.1."""
+WORKED_COUNTS = (5, 2)
+"""``(n, batch_size)``: 3 batches, the last one of a single example."""
+WORKED_INDEX_CASE = (5, 2, 0)
+"""``(n, batch_size, seed)`` for ``minibatch_indices``."""
+WORKED_BATCHED = (WORKED_X, WORKED_Y, 2, 0)
+"""``(X, y, batch_size, seed)`` for ``iterate_minibatches``."""
+WORKED_LOSS_CASE = (WORKED_W, WORKED_X, WORKED_Y)
+"""``(w, X, y)`` for ``mse_loss`` and ``mse_gradient``."""
+WORKED_ROW = (WORKED_W, WORKED_X[:1], WORKED_Y[:1])
+"""``(w, X, y)`` with the worked case's first row alone."""
+WORKED_STEP = (WORKED_W, _frozen([1, -2]), WORKED_LR)
+"""``(w, grad, lr)`` for ``gd_step``."""
+WORKED_EPOCH = EpochCase(WORKED_W, WORKED_X, WORKED_Y, 2, WORKED_LR, 0)
+"""One ``run_epoch`` call on the worked data."""
+
+
+def worked_problem(batch_size: str = "any", decay: bool = False) -> Problem:
+    """The worked training run: two epochs on the worked data, seed 0.
+
+    Parameters
+    ----------
+    batch_size : str
+        ``"any"`` (2: a shorter last batch), ``"full"`` (5) or ``"one"`` (1),
+        as for :func:`problems`.
+    decay : bool
+        ``lr_decay = 0.5`` (else 0).
+
+    Returns
+    -------
+    Problem
+    """
+    size = {"full": len(WORKED_X), "one": 1}.get(batch_size, 2)
+    return Problem(WORKED_X, WORKED_Y, WORKED_W, size, WORKED_LR, 2, 0, 0.5 if decay else 0.0)
+
+
+def worked_consistent_problem() -> tuple[Problem, np.ndarray]:
+    """The worked data with noiseless targets ``X @ [1, -1]``, as :func:`consistent_problems`."""
+    w_star = _frozen([1, -1])
+    y = WORKED_X @ w_star
+    y.setflags(write=False)
+    return Problem(WORKED_X, y, WORKED_W, 1, WORKED_LR, 2, 0, 0.0), w_star
+
+
+def worked_seeded_problem(n: int, batch_size: int, epochs: int) -> Problem:
+    """A run drawn as :func:`seeded_problems` draws it, from seed 0 with 3 columns.
+
+    Parameters
+    ----------
+    n, batch_size, epochs : int
+        Inside the range of the :func:`seeded_problems` call it stands for.
+
+    Returns
+    -------
+    Problem
+    """
+    X, y, w0 = uniform_entries(np.random.default_rng(0), (n, 3), n, 3)
+    return Problem(X, y, w0, batch_size, safe_step_size(X, 0.5), epochs, 0, 0.0)
+
+
 def large_problems() -> st.SearchStrategy[Problem]:
     """Training runs with 500 to 2000 rows, batches of at least 100, ``epochs <= 3``."""
     return seeded_problems()

@@ -9,7 +9,7 @@ an absolute one scaled to the largest weight (SPEC).
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from autograder import expect
@@ -33,6 +33,8 @@ from reference import gradient_descent as ref
 
 
 @check("num_batches", points=1, title="agrees with the reference on random counts")
+@example(case=gds.WORKED_COUNTS, drop_last=False)
+@example(case=gds.WORKED_COUNTS, drop_last=True)
 @given(case=gds.counts(), drop_last=st.booleans())
 def num_batches_matches_reference(student, case, drop_last):
     """Both ``drop_last`` settings."""
@@ -47,6 +49,8 @@ def num_batches_matches_reference(student, case, drop_last):
 
 
 @check("minibatch_indices", points=0.5, title="agrees with the reference for every option")
+@example(case=gds.WORKED_INDEX_CASE, shuffle=True, drop_last=False)
+@example(case=gds.WORKED_INDEX_CASE, shuffle=True, drop_last=True)
 @given(case=gds.index_cases(), shuffle=st.booleans(), drop_last=st.booleans())
 def minibatch_matches_reference(student, case, shuffle, drop_last):
     """Same seed, same batches."""
@@ -64,6 +68,8 @@ def minibatch_matches_reference(student, case, shuffle, drop_last):
 
 
 @check("iterate_minibatches", points=1, title="agrees with the reference for every option")
+@example(case=gds.WORKED_BATCHED, shuffle=True, drop_last=False)
+@example(case=gds.WORKED_BATCHED, shuffle=True, drop_last=True)
 @given(case=gds.batched_datasets(), shuffle=st.booleans(), drop_last=st.booleans())
 def iterate_matches_reference(student, case, shuffle, drop_last):
     """Same seed, same batches of rows and targets."""
@@ -89,6 +95,7 @@ def iterate_matches_reference(student, case, shuffle, drop_last):
 
 
 @check("mse_loss", points=2, title="agrees with the reference on random data")
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases())
 def mse_loss_matches_reference(student, case):
     """Small data sets."""
@@ -116,6 +123,7 @@ def gradient_tolerance(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
 
 
 @check("mse_gradient", points=1.5, title="agrees with the reference on random data")
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases())
 def mse_gradient_matches_reference(student, case):
     """Small data sets."""
@@ -141,6 +149,7 @@ def mse_gradient_large_matches_reference(student, case):
 
 
 @check("gd_step", points=2, title="agrees with the reference")
+@example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_matches_reference(student, case):
     """Random weights, gradients and step sizes."""
@@ -157,6 +166,8 @@ def gd_step_matches_reference(student, case):
     points=1.5,
     title="with the default grad_fn (your mse_gradient) agrees with the reference",
 )
+@example(case=gds.WORKED_EPOCH, drop_last=False)
+@example(case=gds.WORKED_EPOCH, drop_last=True)
 @given(case=gds.epoch_cases(), drop_last=st.booleans())
 def run_epoch_matches_reference(student, case, drop_last):
     """The mean squared error's gradient, both ``drop_last`` settings."""
@@ -178,6 +189,7 @@ def run_epoch_matches_reference(student, case, drop_last):
     points=1,
     title="with lr_decay and a test gradient and loss agrees with the reference",
 )
+@example(problem=gds.worked_problem(decay=True))
 @given(problem=gds.problems(min_epochs=1, decay=True))
 def train_decay_matches_reference(student, problem):
     """Decayed step sizes, test callables."""
@@ -195,6 +207,7 @@ def train_decay_matches_reference(student, problem):
     points=1,
     title="with the default grad_fn and loss_fn (yours) agrees with the reference",
 )
+@example(problem=gds.worked_problem(decay=True))
 @given(problem=gds.problems(min_epochs=1, decay=True))
 def train_defaults_match_reference(student, problem):
     """Your mse_gradient and mse_loss inside train."""
@@ -212,6 +225,7 @@ def flavour_args(problem: gds.Problem) -> tuple:
 
 
 @check("batch_gradient_descent", points=1, title="agrees with the reference on small data sets")
+@example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(min_epochs=1, max_epochs=6, batch_size="full"))
 def bgd_matches_reference(student, problem):
     """Up to 20 rows."""
@@ -225,6 +239,7 @@ def bgd_matches_reference(student, problem):
     points=1,
     title="agrees with the reference on data sets of up to 2000 rows",
 )
+@example(problem=gds.worked_seeded_problem(510, 100, 2))
 @given(problem=gds.large_problems())
 def bgd_large_matches_reference(student, problem):
     """500 to 2000 rows, up to 10 columns."""
@@ -239,6 +254,7 @@ def bgd_large_matches_reference(student, problem):
     points=1.5,
     title="agrees with the reference on small data sets",
 )
+@example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(min_epochs=1, batch_size="one"))
 def sgd_matches_reference(student, problem):
     """Up to 20 rows."""
@@ -252,6 +268,7 @@ def sgd_matches_reference(student, problem):
     points=1,
     title="agrees with the reference over up to 10 epochs on up to 100 rows",
 )
+@example(problem=gds.worked_seeded_problem(20, 1, 5))
 @given(problem=gds.seeded_problems(20, 100, 1, min_epochs=5, max_epochs=10))
 def sgd_long_matches_reference(student, problem):
     """Longer runs."""
@@ -270,6 +287,7 @@ def mbgd_args(problem: gds.Problem) -> tuple:
     points=1.5,
     title="agrees with the reference on small data sets",
 )
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems(min_epochs=1))
 def mbgd_matches_reference(student, problem):
     """Up to 20 rows, any batch size."""
@@ -283,6 +301,7 @@ def mbgd_matches_reference(student, problem):
     points=1,
     title="agrees with the reference on data sets of up to 2000 rows",
 )
+@example(problem=gds.worked_seeded_problem(510, 100, 2))
 @given(problem=gds.large_problems())
 def mbgd_large_matches_reference(student, problem):
     """500 to 2000 rows, batches of at least 100."""

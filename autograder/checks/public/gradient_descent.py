@@ -235,6 +235,7 @@ def run_args(problem: gds.Problem) -> tuple:
 
 
 @check("num_batches", points=2, title="returns ceil(n / batch_size)")
+@example(case=gds.WORKED_COUNTS)
 @given(case=gds.counts())
 def num_batches_ceil(student, case):
     """The number of batches, short last batch included."""
@@ -246,6 +247,7 @@ def num_batches_ceil(student, case):
 
 
 @check("num_batches", points=1.5, title="returns floor(n / batch_size) when drop_last is true")
+@example(case=gds.WORKED_COUNTS)
 @given(case=gds.counts() | gds.huge_counts())
 def num_batches_drop_last(student, case):
     """The number of full batches, exactly (huge integers included)."""
@@ -285,6 +287,7 @@ def huge_detail(n: int, batch_size: int) -> str:
 
 
 @check("num_batches", points=1, title="returns an int")
+@example(case=gds.WORKED_COUNTS)
 @given(case=gds.counts(max_n=50))
 def num_batches_int(student, case):
     """A Python or NumPy integer, not a float."""
@@ -324,6 +327,7 @@ def num_batches_bad_batch_size(student, case):
     points=2,
     title="the batches together hold every index 0 .. n-1 exactly once",
 )
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
 def minibatch_partition(student, case):
     """A partition of ``range(n)``."""
@@ -343,6 +347,7 @@ def minibatch_partition(student, case):
     points=1,
     title="there are ceil(n / batch_size) batches of batch_size indices, only the last shorter",
 )
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
 def minibatch_sizes(student, case):
     """The sizes of the batches."""
@@ -359,6 +364,7 @@ def minibatch_sizes(student, case):
     points=1.5,
     title="with shuffle, the batches are consecutive slices of rng.permutation(n)",
 )
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
 def minibatch_seeded_order(student, case):
     """The random-number contract: exactly the order of ``rng.permutation(n)``."""
@@ -381,6 +387,7 @@ def minibatch_seeded_order(student, case):
     points=1,
     title="with shuffle, rng is used for exactly one permutation(n) and nothing else",
 )
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases(min_n=2))
 def minibatch_rng_consumed_once(student, case):
     """The generator's state afterwards is that after one ``permutation(n)``."""
@@ -399,6 +406,7 @@ def minibatch_rng_consumed_once(student, case):
     points=1,
     title="without shuffle, the batches are consecutive slices of 0, 1, ..., n-1",
 )
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
 def minibatch_no_shuffle(student, case):
     """``shuffle=False`` keeps the natural order."""
@@ -412,6 +420,7 @@ def minibatch_no_shuffle(student, case):
 
 
 @check("minibatch_indices", points=0.5, title="without shuffle, rng is not touched")
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases(min_n=2))
 def minibatch_no_shuffle_rng_untouched(student, case):
     """``shuffle=False`` makes no draw."""
@@ -427,6 +436,7 @@ def minibatch_no_shuffle_rng_untouched(student, case):
     points=1,
     title="drop_last leaves out the last batch only when it is shorter than batch_size",
 )
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases(min_n=1))
 def minibatch_drop_last(student, case):
     """The full batches of the permutation, and only those."""
@@ -446,6 +456,7 @@ def minibatch_drop_last(student, case):
 
 
 @check("minibatch_indices", points=0.5, title="returns a list of 1-D integer arrays")
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
 def minibatch_types(student, case):
     """Index arrays usable as ``X[idx]``."""
@@ -474,6 +485,7 @@ def minibatch_bad_input(student, case):
 
 
 @check("minibatch_indices", points=0.5, title="rng=None shuffles with a fresh generator")
+@example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
 def minibatch_rng_none(student, case):
     """Without an rng the result is still a partition of ``range(n)``."""
@@ -492,6 +504,7 @@ def minibatch_rng_none(student, case):
     points=2,
     title="each row of X stays paired with its own target in y",
 )
+@example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets())
 def iterate_rows_paired(student, case):
     """``X_batch[j]`` is the row of ``X`` whose target is ``y_batch[j]``."""
@@ -515,6 +528,7 @@ def iterate_rows_paired(student, case):
     points=2,
     title="yields (X[idx], y[idx]) for the batches idx of minibatch_indices with the same rng",
 )
+@example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets())
 def iterate_contract_batches(student, case):
     """Slices of ``rng.permutation(n)``, in order."""
@@ -537,6 +551,7 @@ def iterate_contract_batches(student, case):
     points=1.5,
     title="without shuffle, the rows come in their original order",
 )
+@example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets())
 def iterate_no_shuffle(student, case):
     """``shuffle=False``: consecutive slices of the data."""
@@ -555,6 +570,7 @@ def iterate_no_shuffle(student, case):
     points=1,
     title="drop_last leaves out a short last batch",
 )
+@example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets(short_last=True))
 def iterate_drop_last(student, case):
     """Only full batches with ``drop_last=True``."""
@@ -577,6 +593,7 @@ def iterate_drop_last(student, case):
     points=1,
     title="every batch is a pair of arrays of shapes (b, d) and (b,)",
 )
+@example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets())
 def iterate_shapes(student, case):
     """Shapes of ``X_batch`` and ``y_batch``."""
@@ -617,6 +634,7 @@ def iterate_length_mismatch(student, data, extra):
 
 
 @check("mse_loss", points=1.5, title="on one example the loss is half its squared residual")
+@example(case=gds.WORKED_ROW)
 @given(case=gds.loss_cases(max_n=1))
 def mse_loss_single_row(student, case):
     """``0.5 * (x . w - y) ** 2`` for a single row."""
@@ -644,6 +662,7 @@ def mse_loss_worked(student):
     points=2,
     title="stacking the data set twice leaves the loss unchanged (a mean, not a sum)",
 )
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases())
 def mse_loss_duplicated(student, case):
     """``mse_loss(w, [X; X], [y; y]) == mse_loss(w, X, y)``."""
@@ -669,6 +688,7 @@ def mse_loss_zero(student, case):
 
 
 @check("mse_loss", points=1, title="returns a float")
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases(max_n=5))
 def mse_loss_float(student, case):
     """A Python or NumPy float (a 0-d array is accepted), not an array."""
@@ -683,6 +703,7 @@ def mse_loss_float(student, case):
     points=3,
     title="matches central differences of 0.5 * mean((X @ w - y) ** 2)",
 )
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases())
 def mse_gradient_numerical(student, case):
     """A gradient check (relative error scaled to the gradient's size)."""
@@ -710,6 +731,7 @@ def mse_gradient_numerical(student, case):
     points=2,
     title="stacking the data set twice leaves the gradient unchanged (a mean, not a sum)",
 )
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases())
 def mse_gradient_duplicated(student, case):
     """``mse_gradient(w, [X; X], [y; y]) == mse_gradient(w, X, y)``."""
@@ -730,6 +752,7 @@ def mse_gradient_duplicated(student, case):
 
 
 @check("mse_gradient", points=1, title="on one example the gradient is (x . w - y) * x")
+@example(case=gds.WORKED_ROW)
 @given(case=gds.loss_cases(max_n=1))
 def mse_gradient_single_row(student, case):
     """The gradient of half a squared residual."""
@@ -747,6 +770,7 @@ def mse_gradient_single_row(student, case):
 
 
 @check("mse_gradient", points=1, title="returns a float array of shape (d,)")
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases(max_n=5))
 def mse_gradient_shape(student, case):
     """One entry per weight."""
@@ -755,6 +779,7 @@ def mse_gradient_shape(student, case):
 
 
 @check("mse_gradient", points=1, title="leaves w, X and y unchanged")
+@example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases(max_n=8))
 def mse_gradient_no_mutation(student, case):
     """No argument is modified in place."""
@@ -770,6 +795,7 @@ def mse_gradient_no_mutation(student, case):
 
 
 @check("gd_step", points=3, title="returns w - lr * grad")
+@example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_value(student, case):
     """One step against the gradient."""
@@ -789,6 +815,7 @@ def gd_step_worked(student):
 
 
 @check("gd_step", points=2, title="leaves w unchanged (returns a new array)")
+@example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_w_unchanged(student, case):
     """No in-place update of ``w``."""
@@ -799,6 +826,7 @@ def gd_step_w_unchanged(student, case):
 
 
 @check("gd_step", points=1, title="leaves grad unchanged")
+@example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_grad_unchanged(student, case):
     """No in-place update of ``grad``."""
@@ -809,6 +837,7 @@ def gd_step_grad_unchanged(student, case):
 
 
 @check("gd_step", points=1, title="returns a float array of the shape of w")
+@example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_shape(student, case):
     """Shape ``(d,)``."""
@@ -845,6 +874,7 @@ def epoch_pair(got: Any, d: int) -> tuple[Any, Any]:
     points=1.5,
     title="returns (w, n_updates) with the int n_updates == ceil(len(X) / batch_size)",
 )
+@example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases())
 def run_epoch_updates(student, case):
     """The number of updates of one epoch."""
@@ -865,6 +895,7 @@ def run_epoch_updates(student, case):
     points=2,
     title="grad_fn is called on the batches of rng.permutation(len(X)), in order",
 )
+@example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases())
 def run_epoch_batches(student, case):
     """The batches ``grad_fn`` sees (recorded by their targets)."""
@@ -889,6 +920,7 @@ def run_epoch_batches(student, case):
     points=2,
     title="returns the weights after w = w - lr * grad_fn(w, X[idx], y[idx]) for each batch",
 )
+@example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases())
 def run_epoch_weights(student, case):
     """Recomputed batch by batch with the test gradient."""
@@ -914,6 +946,7 @@ def run_epoch_weights(student, case):
 
 
 @check("run_epoch", points=1, title="draws from rng exactly one permutation(len(X))")
+@example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases(min_n=2))
 def run_epoch_rng_consumed_once(student, case):
     """The generator passed in is the one that shuffles, once."""
@@ -928,6 +961,7 @@ def run_epoch_rng_consumed_once(student, case):
 
 
 @check("run_epoch", points=1, title="leaves the w passed in unchanged")
+@example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases())
 def run_epoch_w_unchanged(student, case):
     """No in-place update of the caller's weights."""
@@ -942,6 +976,7 @@ def run_epoch_w_unchanged(student, case):
     points=1,
     title="drop_last skips a short last batch and counts only the updates made",
 )
+@example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases(short_last=True))
 def run_epoch_drop_last(student, case):
     """Only full batches reach ``grad_fn``, and ``n_updates`` counts them."""
@@ -973,6 +1008,7 @@ def train_args(problem: gds.Problem, **kwargs: Any) -> tuple[tuple, dict[str, An
     title='returns a dict of "weights" (epochs+1, d), "losses" (epochs+1,), "updates" (epochs,)',
 )
 @example(problem=gds.Problem(np.eye(2), np.array([1.0, 2.0]), np.zeros(2), 1, 0.5, 0, 0, 0.0))
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def train_shapes(student, problem):
     """The shapes of the three arrays."""
@@ -986,6 +1022,7 @@ def train_shapes(student, problem):
 
 @check("train", points=1, title='"updates" has an integer dtype, also when epochs == 0')
 @example(problem=gds.Problem(np.eye(2), np.array([1.0, 2.0]), np.zeros(2), 1, 0.5, 0, 0, 0.0))
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems(max_n=8))
 def train_updates_dtype(student, problem):
     """Counts are integers."""
@@ -994,6 +1031,7 @@ def train_updates_dtype(student, problem):
 
 
 @check("train", points=1, title='"weights" starts with w0')
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def train_starts_at_w0(student, problem):
     """The first row of the trajectory."""
@@ -1004,6 +1042,7 @@ def train_starts_at_w0(student, problem):
 
 
 @check("train", points=1, title="makes ceil(len(X) / batch_size) updates in every epoch")
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def train_updates(student, problem):
     """The update count of each epoch."""
@@ -1018,6 +1057,7 @@ def train_updates(student, problem):
     points=1.5,
     title="reshuffles every epoch with one generator np.random.default_rng(seed)",
 )
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems(min_n=2, min_epochs=2))
 def train_reshuffles(student, problem):
     """Epoch ``e`` uses the batches of the ``e``-th permutation of one generator."""
@@ -1045,6 +1085,7 @@ def train_reshuffles(student, problem):
     points=1,
     title='"losses" holds loss_fn on the whole data set at each row of "weights"',
 )
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def train_losses(student, problem):
     """Recorded with the ``loss_fn`` passed in (a test loss here)."""
@@ -1064,6 +1105,7 @@ def train_losses(student, problem):
 
 
 @check("train", points=1.5, title="epoch e (from 0) uses the step size lr / (1 + lr_decay * e)")
+@example(problem=gds.worked_problem(decay=True))
 @given(problem=gds.problems(min_epochs=1, decay=True))
 def train_lr_decay(student, problem):
     """Each epoch recomputed from the returned weights and the batches grad_fn saw."""
@@ -1107,6 +1149,7 @@ def bgd_args(problem: gds.Problem) -> tuple:
 
 
 @check("batch_gradient_descent", points=2, title="makes exactly one update per epoch")
+@example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(batch_size="full"))
 def bgd_updates(student, problem):
     """``updates`` is all ones."""
@@ -1119,6 +1162,7 @@ def bgd_updates(student, problem):
     points=1,
     title="returns weights (epochs+1, d) starting at w0, losses (epochs+1,), updates (epochs,)",
 )
+@example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(batch_size="full"))
 def bgd_shapes(student, problem):
     """The trajectory's shapes and start."""
@@ -1130,6 +1174,7 @@ def bgd_shapes(student, problem):
     points=2,
     title="the loss never increases when lr <= 1 / lambda_max(X.T @ X / n)",
 )
+@example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(min_epochs=1, max_epochs=6, batch_size="full"))
 def bgd_monotone(student, problem):
     """Descent on a convex quadratic with a safe step."""
@@ -1153,6 +1198,7 @@ def bgd_monotone(student, problem):
     points=2,
     title="each epoch is one step w - lr * X.T @ (X @ w - y) / n on the whole data set",
 )
+@example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(min_epochs=1, batch_size="full"))
 def bgd_full_steps(student, problem):
     """Recomputed from the returned weights."""
@@ -1164,6 +1210,7 @@ def bgd_full_steps(student, problem):
     points=1,
     title="returns the same as your train with batch_size = len(X)",
 )
+@example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(min_epochs=1, batch_size="full"))
 def bgd_is_train(student, problem):
     """BGD is ``train`` with the full batch."""
@@ -1178,6 +1225,7 @@ def bgd_is_train(student, problem):
 
 
 @check("stochastic_gradient_descent", points=2, title="makes len(X) updates per epoch")
+@example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(batch_size="one"))
 def sgd_updates(student, problem):
     """One update per example."""
@@ -1190,6 +1238,7 @@ def sgd_updates(student, problem):
     points=1,
     title="returns weights (epochs+1, d) starting at w0, losses (epochs+1,), updates (epochs,)",
 )
+@example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(batch_size="one"))
 def sgd_shapes(student, problem):
     """The trajectory's shapes and start."""
@@ -1201,6 +1250,7 @@ def sgd_shapes(student, problem):
     points=2,
     title="each epoch steps through the examples one at a time, in a fresh seeded random order",
 )
+@example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(min_epochs=1, batch_size="one"))
 def sgd_single_steps(student, problem):
     """Recomputed from the returned weights, in the orders of ``default_rng(seed)``."""
@@ -1212,6 +1262,7 @@ def sgd_single_steps(student, problem):
     points=1.5,
     title="on a noiseless problem y = X @ w_star, no epoch moves the weights away from w_star",
 )
+@example(case=gds.worked_consistent_problem())
 @given(case=gds.consistent_problems())
 def sgd_approaches_solution(student, case):
     """Each single-example step with ``lr * ||x||**2 <= 1`` is a contraction towards ``w_star``."""
@@ -1233,6 +1284,7 @@ def sgd_approaches_solution(student, case):
     points=1,
     title="returns the same as your train with batch_size = 1",
 )
+@example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(min_epochs=1, batch_size="one"))
 def sgd_is_train(student, problem):
     """SGD is ``train`` with batches of one."""
@@ -1253,6 +1305,7 @@ def mbgd_args(problem: gds.Problem) -> tuple:
     points=2,
     title="makes ceil(len(X) / batch_size) updates per epoch",
 )
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def mbgd_updates(student, problem):
     """One update per batch."""
@@ -1266,6 +1319,7 @@ def mbgd_updates(student, problem):
     points=1,
     title="returns weights (epochs+1, d) starting at w0, losses (epochs+1,), updates (epochs,)",
 )
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def mbgd_shapes(student, problem):
     """The trajectory's shapes and start."""
@@ -1277,6 +1331,7 @@ def mbgd_shapes(student, problem):
     points=1.5,
     title="returns the same as your train with the same batch_size",
 )
+@example(problem=gds.worked_problem())
 @given(problem=gds.problems(min_epochs=1))
 def mbgd_is_train(student, problem):
     """MBGD is ``train`` with the given batch size."""
@@ -1290,6 +1345,7 @@ def mbgd_is_train(student, problem):
     points=1.5,
     title="with batch_size = len(X), each epoch is one full-batch gradient step (BGD)",
 )
+@example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(min_epochs=1, batch_size="full"))
 def mbgd_full_batch(student, problem):
     """Recomputed from the returned weights."""
@@ -1301,6 +1357,7 @@ def mbgd_full_batch(student, problem):
     points=1.5,
     title="with batch_size = 1, each epoch steps through the examples one at a time (SGD)",
 )
+@example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(min_epochs=1, batch_size="one"))
 def mbgd_single_example(student, problem):
     """Recomputed from the returned weights, in the orders of ``default_rng(seed)``."""
