@@ -492,8 +492,10 @@ class Sandbox:
             "module_name": self.module_name,
             "functions": self.functions,
             "user": [SANDBOX_UID, SANDBOX_GID] if self.isolation == "bubblewrap" else None,
+            "import_paths": [str(Path(np.__file__).parent.parent)],
         }
-        command = [sys.executable, "-I", "-B", str(inside_harness / "child.py"), _json(config)]
+        child = str(inside_harness / "child.py")
+        command = [sys.executable, "-I", "-B", "-S", child, _json(config)]
         env = {k: os.environ[k] for k in KEPT_ENVIRONMENT if k in os.environ}
         env |= {
             "PATH": "/usr/bin:/bin",

@@ -23,6 +23,13 @@ import warnings
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+if __name__ == "__main__":
+    # Started with -S (no site module: a third of the start-up time), the child
+    # finds NumPy in the folders the grader names, and gets site's exit().
+    sys.path.extend(json.loads(sys.argv[1]).get("import_paths", []))
+    import builtins
+
+    builtins.exit = builtins.quit = sys.exit
 
 import callables
 import codec
