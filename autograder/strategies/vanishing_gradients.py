@@ -454,6 +454,73 @@ def saturated_chain(activation: str, sign: float = 1.0) -> Chain:
     return Chain(BOUND, weights, np.full(MAX_LENGTH, BOUND), activation)
 
 
+# --- worked cases -----------------------------------------------------------------
+#
+# Small chains with round numbers that the typical mistakes fail at once. The checks
+# try them (``@example``) before any drawn chain, so a wrong submission gets a
+# textbook case as feedback instead of a shrunk random one. They lie in the graded
+# domain (every |z_k| <= 8) and are ``Chain``s just like the drawn ones.
+
+WORKED_WEIGHTS = (2.0, -1.0, 0.5)
+"""The weights of every worked chain: none is 0 or 1, so a forgotten ``w_k`` shows."""
+
+
+def worked_chain(activation: str) -> Chain:
+    """The textbook 3-unit chain ``x = 1``, ``w = (2, -1, 0.5)``, ``b = (0.5, 0, -1)``.
+
+    ``z = (2.5, -a_1, 0.5 a_2 - 1)``: every unit has a non-trivial ``z``
+    (``|z_k| <= 2.5``), the input and the first bias change ``z_1``, and
+    ``a_1, a_2`` differ from 0 and 1. For the sigmoid and tanh, a forward pass
+    that forgets the biases or activates the input, a backward pass that forgets
+    a weight, uses ``a_k`` (or nothing) in place of ``a_(k-1)`` in ``d_weights``,
+    or uses a wrong ``act'`` (``1 - tanh``, ``s'(a)``, ``s (1 + s)``) all give
+    wrong numbers here. (For the ReLU its units 2 and 3 are off and every
+    gradient is 0: use :func:`relu_worked_chain`.)
+
+    Parameters
+    ----------
+    activation : str
+        ``"sigmoid"`` or ``"tanh"``.
+
+    Returns
+    -------
+    Chain
+    """
+    return Chain(1.0, np.array(WORKED_WEIGHTS), np.array([0.5, 0.0, -1.0]), activation)
+
+
+def relu_worked_chain() -> Chain:
+    """A ReLU chain with one unit off, then two on: ``x = -1``, ``b = (0.5, 1.5, 0.5)``.
+
+    The weights are :data:`WORKED_WEIGHTS` ``(2, -1, 0.5)``;
+    ``z = (-1.5, 1.5, 1.25)`` and ``a = (-1, 0, 1.5, 1.25)``, so ``d_biases =
+    (0, 0.5, 1)``, ``d_weights = (0, 0, 1.5)`` and ``d_input = 0``. ``x < 0``
+    so ``relu(x) != x`` (activating the input shows), the biases turn unit 2
+    on (forgetting them switches every unit off), ``w_3 = 0.5`` (a forgotten
+    weight shows) and ``a_1 = 0 != a_2`` (``d_weights`` without ``a_(k-1)``,
+    or with ``a_k``, shows).
+
+    Returns
+    -------
+    Chain
+    """
+    return Chain(-1.0, np.array(WORKED_WEIGHTS), np.array([0.5, 1.5, 0.5]), "relu")
+
+
+def vanishing_worked_chain() -> Chain:
+    """Two sigmoid units with small weights: ``x = 1``, ``w = (0.5, 0.5)``, ``b = (0, 0)``.
+
+    ``d_input = 0.25 s'(0.5) s'(0.311) = 0.0143``, just below the bound
+    ``prod(0.25 |w_k|) = 0.0156``; leaving the weights out of the chain rule
+    gives ``s'(z_1) s'(z_2) = 0.057`` (or half of it), above the bound.
+
+    Returns
+    -------
+    Chain
+    """
+    return Chain(1.0, np.array([0.5, 0.5]), np.array([0.0, 0.0]), "sigmoid")
+
+
 @st.composite
 def mismatched_lengths(draw: st.DrawFn) -> tuple[float, np.ndarray, np.ndarray, str]:
     """``(x, weights, biases, activation)`` with ``1 <= len(weights) != len(biases) <= 6``."""

@@ -82,6 +82,7 @@ def forward_matches_reference(student, chain: vgs.Chain) -> None:
 
 
 @check("chain_forward", points=0.5, title="agrees with the reference on sigmoid chains")
+@example(chain=vgs.worked_chain("sigmoid"))  # biases forgotten, or the input activated
 @given(chain=vgs.chains("sigmoid"))
 def forward_sigmoid_matches_reference(student, chain):
     """Up to 30 units, every ``|z_k| <= 8``."""
@@ -89,6 +90,7 @@ def forward_sigmoid_matches_reference(student, chain):
 
 
 @check("chain_forward", points=0.5, title="agrees with the reference on tanh chains")
+@example(chain=vgs.worked_chain("tanh"))  # biases forgotten, or the input activated
 @given(chain=vgs.chains("tanh"))
 def forward_tanh_matches_reference(student, chain):
     """Up to 30 units, every ``|z_k| <= 8``."""
@@ -96,6 +98,7 @@ def forward_tanh_matches_reference(student, chain):
 
 
 @check("chain_forward", points=0.5, title="agrees with the reference on relu chains")
+@example(chain=vgs.relu_worked_chain())  # biases forgotten, or the input activated
 @given(chain=vgs.chains("relu"))
 def forward_relu_matches_reference(student, chain):
     """Up to 30 units, every ``|z_k| <= 8``."""
@@ -109,7 +112,8 @@ def backward_matches_reference(student, chain: vgs.Chain) -> None:
     """All three results against the reference's."""
     d_weights, d_biases, d_input = gradients(student.chain_backward(*chain.args()), chain)
     expected = ref.chain_backward(*chain.args())
-    want_b, want_w, want_in = expected["d_biases"], expected["d_weights"], expected["d_input"]
+    # + 0.0 shows the zeros of dead ReLU units as 0.0 rather than -0.0 in feedback
+    want_b, want_w, want_in = (expected[key] + 0.0 for key in ("d_biases", "d_weights", "d_input"))
     detail = describe_chain(chain)
     expect.close(
         d_biases,
@@ -138,6 +142,7 @@ def backward_matches_reference(student, chain: vgs.Chain) -> None:
 
 
 @check("chain_backward", points=0.5, title="agrees with the reference on sigmoid chains")
+@example(chain=vgs.worked_chain("sigmoid"))  # a forgotten w_k, a_k for a_(k-1), a wrong act'
 @given(chain=vgs.chains("sigmoid"))
 def backward_sigmoid_matches_reference(student, chain):
     """Up to 30 units, every ``|z_k| <= 8``."""
@@ -145,6 +150,7 @@ def backward_sigmoid_matches_reference(student, chain):
 
 
 @check("chain_backward", points=0.5, title="agrees with the reference on tanh chains")
+@example(chain=vgs.worked_chain("tanh"))  # a forgotten w_k, a_k for a_(k-1), a wrong act'
 @given(chain=vgs.chains("tanh"))
 def backward_tanh_matches_reference(student, chain):
     """Up to 30 units, every ``|z_k| <= 8``."""
@@ -153,6 +159,7 @@ def backward_tanh_matches_reference(student, chain):
 
 @check("chain_backward", points=0.5, title="agrees with the reference on relu chains")
 @example(chain=vgs.Chain(0.0, np.array([3.0, -1.0, 2.0]), np.array([0.0, 1.0, -2.0]), "relu"))
+@example(chain=vgs.relu_worked_chain())  # a forgotten w_k, a_k for a_(k-1), a wrong act'
 @given(chain=vgs.chains("relu"))
 def backward_relu_matches_reference(student, chain):
     """Up to 30 units, every ``|z_k| <= 8``."""

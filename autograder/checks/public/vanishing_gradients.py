@@ -93,7 +93,7 @@ def check_recurrence(got: Any, chain: vgs.Chain, activation: str) -> None:
     for k in range(chain.length):
         w, b = float(chain.weights[k]), float(chain.biases[k])
         z = w * previous + b
-        expected = float(vgs.activate(z, activation))
+        expected = float(vgs.activate(z, activation)) + 0.0  # a dead ReLU shows 0.0, not -0.0
         slope = 1.0 if activation == "relu" else vgs.local_derivative(z, activation)
         spread = slope * (abs(w * previous) + abs(z)) + abs(expected) + 1.0
         tolerance = vgs.RTOL * abs(expected) + vgs.SAFETY * vgs.EPS * spread
@@ -353,6 +353,7 @@ def forward_starts_at_x(student, chain):
     title="each sigmoid unit computes a_k = sigmoid(w_k * a_(k-1) + b_k)",
 )
 @example(chain=vgs.Chain(3.0, np.array([0.0]), np.array([2.0]), "sigmoid"))
+@example(chain=vgs.worked_chain("sigmoid"))  # a_0 = sigmoid(x): w_1 != 0 shows it
 @given(chain=vgs.chains("sigmoid"))
 def forward_sigmoid_recurrence(student, chain):
     """Checked unit by unit from the activations you returned (``|z_k| <= 8``)."""
@@ -360,6 +361,7 @@ def forward_sigmoid_recurrence(student, chain):
 
 
 @check("chain_forward", points=1, title="each tanh unit computes a_k = tanh(w_k * a_(k-1) + b_k)")
+@example(chain=vgs.worked_chain("tanh"))  # biases forgotten, or a_0 = tanh(x)
 @given(chain=vgs.chains("tanh"))
 def forward_tanh_recurrence(student, chain):
     """Checked unit by unit from the activations you returned (``|z_k| <= 8``)."""
@@ -372,6 +374,7 @@ def forward_tanh_recurrence(student, chain):
     title="each relu unit computes a_k = max(w_k * a_(k-1) + b_k, 0): negatives become 0",
 )
 @example(chain=vgs.Chain(2.0, np.array([-1.0, 1.0]), np.array([0.5, 0.0]), "relu"))
+@example(chain=vgs.relu_worked_chain())  # biases forgotten, or a_0 = relu(x) with x < 0
 @given(chain=vgs.chains("relu"))
 def forward_relu_recurrence(student, chain):
     """Checked unit by unit from the activations you returned (``|z_k| <= 8``)."""
@@ -400,6 +403,7 @@ def forward_tanh_odd(student, chain):
 
 
 @check("chain_forward", points=0.5, title='activation defaults to "sigmoid"')
+@example(chain=vgs.worked_chain("sigmoid"))  # biases forgotten, or a_0 = sigmoid(x)
 @given(chain=vgs.chains("sigmoid", max_length=5))
 def forward_default_sigmoid(student, chain):
     """Called without ``activation``."""
@@ -472,6 +476,7 @@ def backward_structure(student, chain):
     title="d_biases[k] is the derivative of a_L with respect to b_k (gradient check)",
 )
 @example(chain=vgs.Chain(1.0, np.array([1.0, 2.0]), np.array([-1.0, 0.5]), "relu"))
+@example(chain=vgs.worked_chain("tanh"))  # 1 - tanh for tanh', a forgotten w_k, a wrong forward
 @given(chain=vgs.chains())
 def backward_gradient_check(student, chain):
     """Against the complex-step derivative ``Im a_L(b_k + ih) / h`` of a forward pass here."""
@@ -488,6 +493,7 @@ def backward_gradient_check(student, chain):
 
 
 @check("chain_backward", points=1, title="d_weights[k] = d_biases[k] * a_(k-1)")
+@example(chain=vgs.worked_chain("sigmoid"))  # a_k or no factor in place of a_(k-1)
 @given(chain=vgs.chains())
 def backward_weights_identity(student, chain):
     """``∂a_L/∂w_k = ∂a_L/∂b_k · a_(k-1)``, with your ``d_biases`` and ``a_0 .. a_(L-1)``."""
@@ -527,6 +533,7 @@ def backward_input_identity(student, chain):
 )
 @example(chain=vgs.saturated_chain("sigmoid"))
 @example(chain=vgs.Chain(0.0, np.full(30, 4.0), np.full(30, -2.0), "sigmoid"))
+@example(chain=vgs.vanishing_worked_chain())  # the weights left out of the chain rule
 @given(chain=vgs.wild_chains("sigmoid"))
 def backward_sigmoid_bound(student, chain):
     """Each unit multiplies the gradient by ``w_k s'(z_k)`` and ``s' <= 1/4``; any inputs."""
