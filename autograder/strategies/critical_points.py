@@ -507,6 +507,78 @@ def shifted_hessian_cases(draw: st.DrawFn) -> HessianCase:
     return HessianCase(f, np.array(x), f.hessian(x), size)
 
 
+# --- worked cases for numerical_gradient and numerical_hessian -------------------------
+#
+# Explicit ``@example``s: hypothesis tries them before it draws anything and
+# reports a failing one as it is, without shrinking, so a typical mistake
+# meets a short textbook case at once. Each lies inside the strategy of the
+# check it is given to.
+
+
+def curved_cubic() -> Polynomial:
+    """``10*x0**2 + 15*x0*x1 + 10*x1**2 + 10*x0**3 + 10*x1**3``, around the origin.
+
+    At the origin its gradient is zero, its Hessian ``[[20, 15], [15, 20]]``
+    (strong curvature and a cross term) and its third derivatives along the
+    axes are 60: a forward difference, a step other than the given ``h``, a
+    Hessian without (or with wrongly scaled) mixed partials and an ``x``
+    changed in place all show at once. The Jacobian of a central-difference
+    gradient (``h = 1e-6``, then ``h = 1e-4``) comes out about ``7e-14`` away
+    from symmetric here, so a Hessian that is not symmetrised shows too.
+
+    Returns
+    -------
+    Polynomial
+    """
+    hessian = [[20.0, 15.0], [15.0, 20.0]]
+    cubes = [(10.0, (3, 0)), (10.0, (0, 3))]
+    return Polynomial.taylor((0.0, 0.0), 0.0, [0.0, 0.0], hessian, cubes)
+
+
+def curved_cubic_gradient() -> GradientCase:
+    """:func:`curved_cubic` at the origin, for :func:`gradient_cases` (gradient ``(0, 0)``).
+
+    A forward difference is off by ``h/2 * f'' = 1e-5`` (allowed ``1e-6``); an
+    ``x`` left at ``x_0 - h`` after the first entry moves the second by
+    ``1.5e-5``.
+    """
+    f, x = curved_cubic(), np.zeros(2)
+    return GradientCase(f, x, f.gradient(x))
+
+
+def curved_cubic_step() -> StepCase:
+    """:func:`curved_cubic` at the origin with ``h = 0.01``, for :func:`step_cases`.
+
+    The central difference with this ``h`` is ``10 * h**2 = 1e-3`` per entry;
+    another step gives about ``1e-9`` and a forward difference about ``0.1``.
+    """
+    return StepCase(curved_cubic(), np.zeros(2), 0.01)
+
+
+def curved_cubic_hessian() -> HessianCase:
+    """:func:`curved_cubic` at the origin, for :func:`hessian_cases`.
+
+    A forward-difference Hessian is off by ``h * f''' = 6e-3`` on the diagonal
+    (allowed about ``1e-4``); dropping the mixed partials or dividing them by
+    ``2 h**2`` gets the off-diagonal ``15`` wrong; an unsymmetrised Jacobian of
+    the gradient is not exactly symmetric.
+    """
+    f, x = curved_cubic(), np.zeros(2)
+    return HessianCase(f, x, f.hessian(x), f.bound_near(x, NEAR))
+
+
+def monkey_saddle_off_center() -> HessianCase:
+    """The monkey saddle ``x0**3 - 3*x0*x1**2`` at ``(0.5, 0.5)``, off its center.
+
+    For :func:`shifted_hessian_cases`. Its Hessian there is
+    ``[[3, -3], [-3, -3]]`` and its gradient ``(0, -1.5)``; a
+    forward-difference Hessian is off by ``h * 6 = 6e-4`` (allowed
+    ``1.5e-4``), mixed partials left out or doubled are off by 3.
+    """
+    f, x = Polynomial.monkey_saddle(), np.array([0.5, 0.5])
+    return HessianCase(f, x, f.hessian(x), f.bound_near(x, NEAR))
+
+
 # --- classify_hessian ----------------------------------------------------------------
 
 SIGN_PATTERNS = {
@@ -667,6 +739,66 @@ def random_symmetric_matrices(draw: st.DrawFn) -> tuple[np.ndarray, float | None
     return H, tol
 
 
+# --- worked cases for classify_hessian ------------------------------------------------
+
+
+def _matrix_case(
+    H: list[list[float]], eigenvalues: list[float], tol: float = DEFAULT_TOL
+) -> MatrixCase:
+    """A worked :class:`MatrixCase`: ``H`` with its exact eigenvalues and answer."""
+    matrix = np.array(H, dtype=float)
+    lam = _sorted(eigenvalues)
+    assert np.array_equal(matrix, matrix.T)
+    assert np.allclose(np.linalg.eigvalsh(matrix), lam, rtol=0.0, atol=1e-12)
+    return MatrixCase(matrix, lam, tol, second_order_label(lam, tol))
+
+
+def zero_diagonal_saddle() -> MatrixCase:
+    """``[[0, 1], [1, 0]]`` (eigenvalues -1 and 1): a saddle whose diagonal is zero.
+
+    Catches a test on the signs of the diagonal instead of the eigenvalues.
+    """
+    return _matrix_case([[0.0, 1.0], [1.0, 0.0]], [-1.0, 1.0])
+
+
+def saddle_beside_zero() -> MatrixCase:
+    """``diag(1, -1, 0)``: a zero eigenvalue beside both signs is still a saddle.
+
+    Catches answering ``"inconclusive"`` as soon as an eigenvalue is zero,
+    before looking for a mix of signs.
+    """
+    return _matrix_case([[1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, 0.0]], [-1.0, 0.0, 1.0])
+
+
+def zero_diagonal_saddle_beside_zero() -> MatrixCase:
+    """``[[0, 1, 0], [1, 0, 0], [0, 0, 0]]`` (eigenvalues -1, 0, 1): a saddle, zero diagonal.
+
+    Catches reading the signs off the diagonal (which is all zero here).
+    """
+    H = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    return _matrix_case(H, [-1.0, 0.0, 1.0])
+
+
+def all_ones() -> MatrixCase:
+    """The all-ones ``3 x 3`` matrix: eigenvalues 0, 0 and 3, so ``"inconclusive"``.
+
+    Its zero eigenvalues come out of ``eigvalsh`` as tiny non-zero numbers
+    (about ``1e-16``): comparing them with 0 instead of ``tol`` gives another
+    answer, and so does reading the (positive) diagonal.
+    """
+    return _matrix_case(np.ones((3, 3)).tolist(), [0.0, 0.0, 3.0])
+
+
+def small_negative_eigenvalue() -> MatrixCase:
+    """``[[0.995, 1.005], [1.005, 0.995]]`` with ``tol = 0.1``: eigenvalues -0.01 and 2.
+
+    ``-0.01`` lies within ``tol`` of zero, so the answer is ``"inconclusive"``,
+    not ``"saddle_point"`` (comparing with 0 instead of ``tol``) nor
+    ``"local_minimum"`` (reading the positive diagonal).
+    """
+    return _matrix_case([[0.995, 1.005], [1.005, 0.995]], [-0.01, 2.0], tol=0.1)
+
+
 # --- classify_critical_point ----------------------------------------------------------
 
 
@@ -736,6 +868,109 @@ def rosenbrock_away_from_minimum() -> CriticalCase:
     return CriticalCase(
         f, x, f.gradient(x), lam, DEFAULT_GRAD_TOL, DEFAULT_EIG_TOL, "not_critical"
     )
+
+
+def _worked_point(
+    f: Polynomial,
+    x: list[float],
+    eigenvalues: list[float],
+    grad_tol: float = DEFAULT_GRAD_TOL,
+    eig_tol: float = DEFAULT_EIG_TOL,
+) -> CriticalCase:
+    """A worked :class:`CriticalCase`: ``f`` at ``x``, its exact eigenvalues and answer."""
+    point = np.array(x, dtype=float)
+    gradient = f.gradient(point)
+    lam = _sorted(eigenvalues)
+    assert np.allclose(np.linalg.eigvalsh(f.hessian(point)), lam, rtol=0.0, atol=1e-12)
+    assert f.bound_near(point, NEAR) <= VALUE_BOUND
+    critical = float(np.linalg.norm(gradient)) <= grad_tol
+    label = second_order_label(lam, eig_tol) if critical else "not_critical"
+    return CriticalCase(f, point, gradient, lam, grad_tol, eig_tol, label)
+
+
+def flat_cross_saddle() -> CriticalCase:
+    """``x0*x1`` in three variables at the origin: a ``"saddle_point"``.
+
+    The Hessian ``[[0, 1, 0], [1, 0, 0], [0, 0, 0]]`` has eigenvalues -1, 0
+    and 1 and a zero diagonal: catches answering ``"inconclusive"`` for the
+    zero eigenvalue before looking for both signs, reading the diagonal
+    instead of the eigenvalues, and a Hessian without its mixed partials.
+    """
+    hessian = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    f = Polynomial.taylor((0.0, 0.0, 0.0), hessian=hessian)
+    return _worked_point(f, [0.0, 0.0, 0.0], [-1.0, 0.0, 1.0])
+
+
+def bowl_with_quartic_direction() -> CriticalCase:
+    """``x0**2 + 1.5*x0*x1 + x1**2 + 10*x2**4`` at the origin: ``"inconclusive"``.
+
+    The eigenvalues are 0.5, 3.5 and 0 (along ``x2``, where ``f`` is
+    quartic). A central-difference Hessian puts about ``2e-7`` there: well
+    within the default ``eig_tol = 1e-4``, but positive when compared with 0
+    or with the default ``tol = 1e-8`` of ``classify_hessian`` (``eig_tol``
+    not passed on). Doubled mixed partials turn the ``x0, x1`` block
+    ``[[2, 1.5], [1.5, 2]]`` into ``[[2, 3], [3, 2]]``, a saddle.
+    """
+    hessian = [[2.0, 1.5, 0.0], [1.5, 2.0, 0.0], [0.0, 0.0, 0.0]]
+    f = Polynomial.taylor((0.0, 0.0, 0.0), hessian=hessian, higher=[(10.0, (0, 0, 4))])
+    return _worked_point(f, [0.0, 0.0, 0.0], [0.0, 0.5, 3.5])
+
+
+def small_gradient_saddle() -> CriticalCase:
+    """``0.01*x0 + x0*x1`` at the origin with ``grad_tol = 0.1``: a ``"saddle_point"``.
+
+    The gradient ``(0.01, 0)`` is within ``grad_tol`` (though not within the
+    default ``1e-4``); the Hessian ``[[0, 1], [1, 0]]`` has a zero diagonal,
+    so reading the diagonal, or a Hessian without mixed partials, answers
+    ``"inconclusive"``.
+    """
+    f = Polynomial.taylor((0.0, 0.0), 0.0, [0.01, 0.0], [[0.0, 1.0], [1.0, 0.0]])
+    return _worked_point(f, [0.0, 0.0], [-1.0, 1.0], grad_tol=0.1)
+
+
+def small_gradient_minimum() -> CriticalCase:
+    """``0.01*x + 0.5*x**2`` at 0 with ``grad_tol = 0.1``: a ``"local_minimum"``.
+
+    The gradient 0.01 is within ``grad_tol`` (though not within the default
+    ``1e-4``); the answer uses the exact label ``"local_minimum"``.
+    """
+    f = Polynomial.taylor((0.0,), 0.0, [0.01], [[1.0]])
+    return _worked_point(f, [0.0], [1.0], grad_tol=0.1)
+
+
+def bowl_with_small_eigenvalue() -> CriticalCase:
+    """``x0**2 + 1.5*x0*x1 + x1**2 + 0.025*x2**2`` at the origin, ``eig_tol = 0.1``.
+
+    The eigenvalue 0.05 counts as zero with this ``eig_tol``, so the answer
+    is ``"inconclusive"``; ``eig_tol`` not passed on (or a comparison with 0)
+    gives ``"local_minimum"``, doubled mixed partials a saddle.
+    """
+    hessian = [[2.0, 1.5, 0.0], [1.5, 2.0, 0.0], [0.0, 0.0, 0.05]]
+    f = Polynomial.taylor((0.0, 0.0, 0.0), hessian=hessian)
+    return _worked_point(f, [0.0, 0.0, 0.0], [0.05, 0.5, 3.5], eig_tol=0.1)
+
+
+def saddle_beside_small_eigenvalue() -> CriticalCase:
+    """``x0*x1 + 0.025*x2**2`` at the origin with ``eig_tol = 0.1``: a ``"saddle_point"``.
+
+    The eigenvalue 0.05 counts as zero, but -1 and 1 still make a saddle:
+    catches answering ``"inconclusive"`` as soon as an eigenvalue is within
+    ``eig_tol`` of zero.
+    """
+    hessian = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.05]]
+    f = Polynomial.taylor((0.0, 0.0, 0.0), hessian=hessian)
+    return _worked_point(f, [0.0, 0.0, 0.0], [-1.0, 0.05, 1.0], eig_tol=0.1)
+
+
+def gradient_between_norms() -> CriticalCase:
+    """``0.1*x0 + 0.1*x1 + 0.5*x0**2 + 0.5*x1**2`` at the origin, ``grad_tol = 0.12``.
+
+    The gradient ``(0.1, 0.1)`` has max-norm 0.1 but 2-norm 0.1414, above
+    ``grad_tol``: ``"not_critical"``. Catches a missing gradient test and a
+    max-norm in place of the 2-norm (a :func:`norm_cases` case).
+    """
+    f = Polynomial.taylor((0.0, 0.0), 0.0, [0.1, 0.1], [[1.0, 0.0], [0.0, 1.0]])
+    return _worked_point(f, [0.0, 0.0], [1.0, 1.0], grad_tol=0.12)
 
 
 @st.composite

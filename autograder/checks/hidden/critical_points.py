@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 
 from autograder import expect
 from autograder.registry import check
@@ -19,6 +19,8 @@ from reference import critical_points as ref
     "difference with that h",
 )
 @given(case=st_cp.step_cases())
+# a forward difference, a hard-coded step, or an x changed in place
+@example(case=st_cp.curved_cubic_step())
 def gradient_uses_given_step(student, case):
     """At a large ``h`` the central difference carries its own ``h**2 f'''/6`` error."""
     n = case.x.size
@@ -43,6 +45,8 @@ def gradient_uses_given_step(student, case):
     "degree <= 4 evaluated away from their expansion point",
 )
 @given(case=st_cp.shifted_hessian_cases())
+# forward differences, and mixed partials left out or divided by 2 h**2
+@example(case=st_cp.monkey_saddle_off_center())
 def hessian_agrees_with_reference(student, case):
     """General polynomials, not in Taylor form around ``x``."""
     n = case.x.size
@@ -65,6 +69,10 @@ def hessian_agrees_with_reference(student, case):
     title="agrees with the reference on random symmetric matrices and tolerances",
 )
 @given(case=st_cp.random_symmetric_matrices())
+# rounded zero eigenvalues compared with 0 instead of tol, or the diagonal read
+@example(case=(st_cp.all_ones().H, None))
+# "inconclusive" as soon as an eigenvalue is 0, before looking for both signs
+@example(case=(st_cp.saddle_beside_zero().H, None))
 def classify_hessian_agrees_with_reference(student, case):
     """Float, integer and low-rank matrices, default or random ``tol``."""
     H, tol = case
@@ -86,6 +94,12 @@ def classify_hessian_agrees_with_reference(student, case):
     "gradient's 2-norm with grad_tol",
 )
 @given(case=st_cp.classification_cases())
+# a zero eigenvalue beside both signs; the diagonal read; mixed partials left out
+@example(case=st_cp.flat_cross_saddle())
+# eig_tol not passed on, or eigenvalues compared with 0
+@example(case=st_cp.bowl_with_quartic_direction())
+# no gradient test, or the max-norm instead of the 2-norm
+@example(case=st_cp.gradient_between_norms())
 def classify_critical_point_agrees_with_reference(student, case):
     """Random critical and non-critical points, and gradients whose 2-norm decides."""
     if case.grad_tol == st_cp.DEFAULT_GRAD_TOL:

@@ -28,6 +28,8 @@ from autograder.student import describe_raised
     "strong curvature (central differences, not one-sided ones)",
 )
 @given(case=st_cp.gradient_cases())
+# a forward difference, or an x changed in place, is 1e-5 off at once
+@example(case=st_cp.curved_cubic_gradient())
 def gradient_matches_true_gradient(student, case):
     """The central difference at the default step is within 1e-6 of the exact gradient."""
     n = case.x.size
@@ -92,6 +94,8 @@ def gradient_rejects_empty_x(student):
     "polynomials (an O(h**2) central-difference stencil, mixed partials included)",
 )
 @given(case=st_cp.hessian_cases())
+# forward differences, and mixed partials left out or divided by 2 h**2
+@example(case=st_cp.curved_cubic_hessian())
 def hessian_matches_true_hessian(student, case):
     """Central differences at the default step are within the SPEC's bound of the exact Hessian."""
     n = case.x.size
@@ -111,6 +115,8 @@ def hessian_matches_true_hessian(student, case):
 
 @check("numerical_hessian", points=2, title="returns an exactly symmetric matrix (H == H.T)")
 @given(case=st_cp.hessian_cases(min_n=2))
+# an unsymmetrised Jacobian of the gradient (about 7e-14 off here)
+@example(case=st_cp.curved_cubic_hessian())
 def hessian_exactly_symmetric(student, case):
     """Every ``H[i, j]`` equals ``H[j, i]`` to the last bit."""
     n = case.x.size
@@ -190,6 +196,7 @@ def negative_definite_is_maximum(student, case):
     title='eigenvalues of both signs make a "saddle_point" (the diagonal alone does not tell)',
 )
 @given(case=st_cp.symmetric_matrices("mixed"))
+@example(case=st_cp.zero_diagonal_saddle())  # reading the signs off the diagonal
 def mixed_signs_is_saddle(student, case):
     """Positive and negative eigenvalues, none zero."""
     expect.is_string(student.classify_hessian(case.H), case.expected, _eigenvalues(case))
@@ -201,6 +208,8 @@ def mixed_signs_is_saddle(student, case):
     title='a zero eigenvalue beside eigenvalues of both signs still makes a "saddle_point"',
 )
 @given(case=st_cp.symmetric_matrices("mixed_with_zero"))
+@example(case=st_cp.saddle_beside_zero())  # "inconclusive" as soon as an eigenvalue is 0
+@example(case=st_cp.zero_diagonal_saddle_beside_zero())  # reading the diagonal
 def zero_beside_mixed_signs_is_saddle(student, case):
     """Positive, negative and zero eigenvalues."""
     expect.is_string(student.classify_hessian(case.H), case.expected, _eigenvalues(case))
@@ -212,6 +221,8 @@ def zero_beside_mixed_signs_is_saddle(student, case):
     title='a semidefinite H with a zero eigenvalue (and no mix of signs) is "inconclusive"',
 )
 @given(case=st_cp.symmetric_matrices("semidefinite"))
+# rounded zero eigenvalues compared with 0 instead of tol, or the diagonal read
+@example(case=st_cp.all_ones())
 def semidefinite_is_inconclusive(student, case):
     """Zero eigenvalues and the others of one sign (or none)."""
     expect.is_string(student.classify_hessian(case.H), case.expected, _eigenvalues(case))
@@ -223,6 +234,8 @@ def semidefinite_is_inconclusive(student, case):
     title="eigenvalues with |lam| <= tol count as zero, larger ones count (tol is honoured)",
 )
 @given(case=st_cp.tolerance_cases())
+# eigenvalues compared with 0 instead of tol, or the diagonal read
+@example(case=st_cp.small_negative_eigenvalue())
 def tolerance_is_honoured(student, case):
     """Small eigenvalues on either side of zero are treated as zero."""
     got = student.classify_hessian(case.H, tol=case.tol)
@@ -360,6 +373,10 @@ def non_critical_point(student, case):
     "(polynomials with cubic and quartic terms, eigenvalues 0 or at least 1e-2 in size)",
 )
 @given(case=st_cp.critical_cases())
+# a zero eigenvalue beside both signs; the diagonal read; mixed partials left out
+@example(case=st_cp.flat_cross_saddle())
+# eig_tol not passed on, or eigenvalues compared with 0; mixed partials doubled
+@example(case=st_cp.bowl_with_quartic_direction())
 def critical_point_by_eigenvalues(student, case):
     """Random critical points of every kind."""
     got = student.classify_critical_point(case.f, case.x)
@@ -373,6 +390,9 @@ def critical_point_by_eigenvalues(student, case):
     "at most grad_tol",
 )
 @given(case=st_cp.grad_tol_cases())
+# the diagonal read, or mixed partials left out
+@example(case=st_cp.small_gradient_saddle())
+@example(case=st_cp.small_gradient_minimum())  # a wrong label for the minimum
 def grad_tol_is_honoured(student, case):
     """Gradient norms far below or far above a custom ``grad_tol``."""
     got = student.classify_critical_point(case.f, case.x, grad_tol=case.grad_tol)
@@ -386,6 +406,10 @@ def grad_tol_is_honoured(student, case):
     title="eig_tol is passed on: Hessian eigenvalues of size at most eig_tol count as zero",
 )
 @given(case=st_cp.eig_tol_cases())
+# eig_tol not passed on, or eigenvalues compared with 0; mixed partials doubled
+@example(case=st_cp.bowl_with_small_eigenvalue())
+# "inconclusive" as soon as an eigenvalue counts as zero, before looking for both signs
+@example(case=st_cp.saddle_beside_small_eigenvalue())
 def eig_tol_is_honoured(student, case):
     """Eigenvalues far below or far above a custom ``eig_tol``."""
     got = student.classify_critical_point(case.f, case.x, eig_tol=case.eig_tol)
