@@ -169,8 +169,15 @@ def main(argv: list[str] | None = None) -> int:
         sizes = (1, 8, 32, 128, 1024, args.epoch_n)
         timings = epoch_timing.time_epochs(run_epoch, sizes, n=args.epoch_n, d=args.epoch_d)
         print(epoch_timing.table(timings))
-        bare = epoch_timing.arithmetic_microseconds(32, args.epoch_n, args.epoch_d)
-        print(f"  the gradient arithmetic alone of a batch of 32: {bare:.1f} µs per update")
+        work = epoch_timing.batch_work(32, args.epoch_n, args.epoch_d)
+        per_update = next(t for t in timings if t.batch_size == 32).microseconds_per_update
+        overhead = per_update - work.total
+        print(
+            f"  the work of a batch of 32: gradient {work.gradient:.1f} µs + gathering its "
+            f"shuffled rows {work.gather:.1f} µs = {work.total:.1f} µs per update;\n"
+            f"  the reference's loop adds {overhead:.1f} µs per update "
+            f"({100 * overhead / work.total:.0f} % of that work)"
+        )
         if args.plot:
             import matplotlib
 

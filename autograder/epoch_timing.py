@@ -102,24 +102,53 @@ def time_epochs(
     return timings
 
 
-def arithmetic_microseconds(
-    batch_size: int = 32, n: int = 100_000, d: int = 50, seed: int = 0
-) -> float:
-    """Microseconds per batch of the gradient arithmetic alone, for comparison.
+@dataclass(frozen=True)
+class BatchWork:
+    """What any shuffled epoch must spend per update, measured without a loop around it.
 
-    One pass over a shuffled copy of the same data computing
-    ``X_b.T @ (X_b @ w - y_b) / m`` on each contiguous batch, with no function
-    call, check or step around it: what any epoch must spend per update. The
-    difference from :func:`time_epochs`' µs/update is the loop's overhead.
+    Attributes
+    ----------
+    gradient : float
+        Microseconds per batch of ``X_b.T @ (X_b @ w - y_b) / m`` on
+        contiguous batches of already shuffled data.
+    gather : float
+        Microseconds per batch of gathering the rows in shuffled order
+        (``X[order]``, ``y[order]``), spread over the epoch's batches.
+    """
+
+    gradient: float
+    gather: float
+
+    @property
+    def total(self) -> float:
+        return self.gradient + self.gather
+
+
+def batch_work(
+    batch_size: int = 32, n: int = 100_000, d: int = 50, seed: int = 0, repeats: int = 3
+) -> BatchWork:
+    """The work of one update, for comparison with :func:`time_epochs`' µs/update.
+
+    The difference between an epoch's µs/update and :attr:`BatchWork.total`
+    is the loop's own overhead: calls, checks, slicing and the step.
+    Medians over ``repeats`` passes.
     """
     X, y = regression_data(n, d, seed)
-    order = np.random.default_rng(seed).permutation(n)
-    X, y, w = X[order], y[order], np.zeros(d)
-    start = time.perf_counter()
-    for first in range(0, n, batch_size):
-        X_b, y_b = X[first : first + batch_size], y[first : first + batch_size]
-        X_b.T @ (X_b @ w - y_b) / len(y_b)
-    return 1e6 * (time.perf_counter() - start) / -(-n // batch_size)
+    w, updates = np.zeros(d), -(-n // batch_size)
+    gradient, gather = [], []
+    for _ in range(repeats):
+        order = np.random.default_rng(seed).permutation(n)
+        start = time.perf_counter()
+        X_s, y_s = X[order], y[order]
+        gather.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for first in range(0, n, batch_size):
+            X_b, y_b = X_s[first : first + batch_size], y_s[first : first + batch_size]
+            X_b.T @ (X_b @ w - y_b) / len(y_b)
+        gradient.append(time.perf_counter() - start)
+    return BatchWork(
+        1e6 * float(np.median(gradient)) / updates, 1e6 * float(np.median(gather)) / updates
+    )
 
 
 def table(timings: Sequence[EpochTiming]) -> str:
