@@ -485,7 +485,8 @@ def minibatch_bad_input(student, case):
 
 
 @check("minibatch_indices", points=0.5, title="rng=None shuffles with a fresh generator")
-@example(case=gds.WORKED_INDEX_CASE)
+# No worked case here: with a fresh generator, a wrong answer on 5 rows differs from
+# run to run; a shrunk failure (1 row) reads the same every time.
 @given(case=gds.index_cases())
 def minibatch_rng_none(student, case):
     """Without an rng the result is still a partition of ``range(n)``."""
