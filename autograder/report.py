@@ -138,7 +138,7 @@ def table(reports: list[dict[str, Any]]) -> str:
 
 
 def failure_lines(failure: dict[str, Any]) -> list[str]:
-    """Why a check failed: the smallest failing input, what was expected, what came back.
+    """Why a check failed: the failing input, what was expected, what came back.
 
     Parameters
     ----------
@@ -152,7 +152,7 @@ def failure_lines(failure: dict[str, Any]) -> list[str]:
     """
     lines = []
     if failure["input"]:
-        lines.append(f"smallest failing input: {failure['input']}")
+        lines.append(f"failing input: {failure['input']}")
     if failure["expected"]:
         lines += [f"expected {failure['expected']}", f"got      {failure['got']}"]
     else:

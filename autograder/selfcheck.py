@@ -106,7 +106,7 @@ def function_feedback(graded: dict[str, Any], function: str) -> str:
     -------
     str
         The function's score and every failed check with its property, the
-        smallest failing input, what was expected and what came back (the
+        failing input, what was expected and what came back (the
         format of :func:`autograder.report.feedback`).
     """
     from autograder import report

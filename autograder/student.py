@@ -70,7 +70,7 @@ class Student:
     ----------
     last_call : str
         The most recent call, as text; a failing check shows it as the
-        smallest failing input. Formatted only when read: most checks pass,
+        failing input. Formatted only when read: most checks pass,
         and formatting every call's arrays cost a third of the grading time.
     """
 
