@@ -197,12 +197,12 @@ def _python() -> list[str]:
 
 def _import_paths() -> list[str]:
     """Where the child imports NumPy from (``sys.path`` without the site module)."""
-    return [str(Path(np.__file__).parent.parent)]
+    return [str(Path(np.__file__).parent.parent.resolve())]
 
 
 def _keep_visible() -> list[Path]:
     """Folders the child needs besides the system's: the interpreter and NumPy."""
-    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(np.__file__).parent.parent}
+    paths = {Path(sys.prefix), Path(sys.base_prefix), *map(Path, _import_paths())}
     return [p.resolve() for p in paths]
 
 
