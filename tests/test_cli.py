@@ -146,6 +146,19 @@ def test_a_file_with_another_name_is_graded_for_the_functions_it_defines() -> No
     assert any("graded as gradient_descent" in note for note in report["notes"])
 
 
+def test_a_typical_mistake_fails_at_the_worked_case() -> None:
+    """Rounding down in num_batches shows the worked case, not a shrunk random input."""
+    path = CORPUS / "gradient_descent" / "wrong_num_batches_floor.py"
+    report = json.loads(grade(path, "--json").stdout)
+    failed = report["functions"]["gradient_descent.num_batches"]["failed"]
+    ceil = next(f for f in failed if f["check"] == "returns ceil(n / batch_size)")
+    assert (ceil["input"], ceil["expected"], ceil["got"]) == (
+        "num_batches(n=5, batch_size=2)",
+        "3",
+        "2",
+    )
+
+
 def test_human_output_shows_feedback_and_table() -> None:
     run = grade("assignments/submitted/bo_mistakes")
     assert run.returncode == 0, run.stderr
