@@ -53,6 +53,11 @@ def regression_data(n: int, d: int, seed: int = 0) -> tuple[np.ndarray, np.ndarr
     return X, y
 
 
+def half_safe_step(X: np.ndarray) -> float:
+    """A step size of half the largest safe one, ``0.5 / max_i ||x_i||**2``."""
+    return 0.5 / float(np.max(np.sum(X**2, axis=1)))
+
+
 def time_epochs(
     run_epoch: Callable[..., tuple[np.ndarray, int]],
     batch_sizes: Sequence[int] = (1, 8, 32, 128, 1024, 100_000),
@@ -86,7 +91,7 @@ def time_epochs(
     list of EpochTiming
     """
     X, y = regression_data(n, d, seed)
-    lr = 0.5 / float(np.max(np.sum(X**2, axis=1)))
+    lr = half_safe_step(X)
     timings = []
     for batch_size in batch_sizes:
         batch_size = min(int(batch_size), n)
@@ -130,7 +135,7 @@ def batch_work(
     own overhead (calls, checks). Medians over ``repeats`` passes.
     """
     X, y = regression_data(n, d, seed)
-    lr = 0.5 / float(np.max(np.sum(X**2, axis=1)))
+    lr = half_safe_step(X)
     updates = -(-n // batch_size)
     gradient, bare = [], []
     for _ in range(repeats):

@@ -408,19 +408,17 @@ def run_epoch(
     # a copy of its own), which saves one copy per step.
     order = np.concatenate(batches) if batches else np.arange(0)
     X_shuffled, y_shuffled = X[order], y[order]
+    # With mse_gradient, whose shapes were checked above: its arithmetic and
+    # gd_step's without their per-batch checks (the same numbers, less time).
+    unchecked = grad_fn is mse_gradient
     start = 0
-    if grad_fn is mse_gradient:
-        # The shapes were checked above: mse_gradient's and gd_step's arithmetic
-        # without their per-batch checks (the same numbers, less time per update).
-        for idx in batches:
-            stop = start + len(idx)
-            X_b, y_b = X_shuffled[start:stop], y_shuffled[start:stop]
-            w = w - lr * (X_b.T @ (X_b @ w - y_b) / (stop - start))
-            start = stop
-        return w, len(batches)
     for idx in batches:
         stop = start + len(idx)
-        w = gd_step(w, grad_fn(w, X_shuffled[start:stop], y_shuffled[start:stop]), lr)
+        X_b, y_b = X_shuffled[start:stop], y_shuffled[start:stop]
+        if unchecked:
+            w = w - lr * (X_b.T @ (X_b @ w - y_b) / (stop - start))
+        else:
+            w = gd_step(w, grad_fn(w, X_b, y_b), lr)
         start = stop
     return w, len(batches)
 
