@@ -150,23 +150,31 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(check: bool) -> int:
     from autograder import course  # nbformat: slow to import, build only
+    from autograder.record import RecordingError
 
     try:
         changed = course.build(check=check)
-    except course.BuildError as error:
+    except (course.BuildError, RecordingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     bundles: dict[Path, int] = {}
+    recordings = {"differs": 0, "wrote": 0, "removed": 0}
     for path in changed:
         relative = path.relative_to(course.ROOT)
+        verb = "differs" if check else "wrote" if path.exists() else "removed"
         if course.BUNDLE in relative.parts[:-1]:
             folder = Path(*relative.parts[: relative.parts.index(course.BUNDLE) + 1])
             bundles[folder] = bundles.get(folder, 0) + 1
-            continue
-        verb = "differs" if check else "wrote" if path.exists() else "removed"
-        print(f"{verb}: {relative}")
+        elif path.parent == course.RECORDINGS:
+            recordings[verb] += 1
+        else:
+            print(f"{verb}: {relative}")
     for folder, count in bundles.items():
         print(f"wrote: {folder}/ ({count} files of the self-check's copy of autograder)")
+    for verb, count in recordings.items():
+        if count:
+            where = course.RECORDINGS.relative_to(course.ROOT)
+            print(f"{verb}: {where}/ ({count} recordings of checks' inputs)")
     if check and changed:
         print("run `python -m autograder build` to regenerate them", file=sys.stderr)
         return 1

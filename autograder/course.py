@@ -26,11 +26,17 @@ Committed, and checked for drift:
     typical mistake per assignment of the test corpus) and ``cai_untouched``
     (the release notebook unchanged).
 
+``autograder/recordings/``
+    the inputs each hypothesis check meets when it passes, recorded by
+    grading the reference (:mod:`autograder.record`); only the checks whose
+    fingerprint changed are recorded again. ``--check`` compares file names.
+
 Generated but not committed: ``assignments/source/<a>/selfcheck/autograder/``,
 the public part of this package that the self-check needs (the modules the
 self-check and the public checks of ``<a>`` import; never ``reference``, a
-hidden check, this module or :mod:`autograder.nbgrader_cell`). ``nbgrader
-generate_assignment`` then copies it into ``release/<a>/``.
+hidden check, this module or :mod:`autograder.nbgrader_cell`) and the
+recordings of its public checks. ``nbgrader generate_assignment`` then copies
+it into ``release/<a>/``.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from typing import Any
 
 import nbformat
 
-from autograder import selfcheck
+from autograder import record, selfcheck
 from autograder.contract import ASSIGNMENTS, POINTS_PER_FUNCTION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +65,8 @@ TEXT = COURSE / "text"
 SUBMITTED = COURSE / "submitted"
 CORPUS = ROOT / "tests" / "submissions"
 BUNDLE = "selfcheck"
+RECORDINGS = PACKAGE / "recordings"
+"""The recorded inputs the grader ships (:mod:`autograder.record`)."""
 """The folder of a released assignment that holds the self-check's ``autograder`` copy."""
 
 TYPICAL_MISTAKES = {
@@ -634,11 +642,16 @@ def bundle_modules(assignment: str) -> dict[str, Path]:
 
 
 def bundle_files(assignment: str) -> dict[Path, bytes]:
-    """The self-check's copy of the package, by path relative to ``source/<a>/``."""
-    return {
-        Path(BUNDLE) / path.relative_to(PACKAGE.parent): path.read_bytes()
-        for path in bundle_modules(assignment).values()
-    }
+    """The self-check's copy of the package, by path relative to ``source/<a>/``.
+
+    Its modules, and the shipped recordings of its public checks (so that a
+    student's first self-check replays instead of generating every input).
+    """
+    files = [
+        *bundle_modules(assignment).values(),
+        *sorted(RECORDINGS.glob(f"autograder.checks.public.{assignment}.*.json.gz")),
+    ]
+    return {Path(BUNDLE) / path.relative_to(PACKAGE.parent): path.read_bytes() for path in files}
 
 
 # --- the build ---------------------------------------------------------------------------------
@@ -717,11 +730,12 @@ def build(check: bool = False) -> list[Path]:
     files = committed_files()
     changed = [p for p, text in files.items() if not (p.is_file() and p.read_text() == text)]
     stale = stale_files(files)
-    if not check:
-        for path in changed:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(files[path])
-        for path in stale:
-            path.unlink()
-        changed += write_bundles()
-    return changed + stale
+    if check:
+        return changed + stale + record.differing(RECORDINGS)
+    for path in changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files[path])
+    for path in stale:
+        path.unlink()
+    changed += record.write(RECORDINGS)  # before the bundles, which copy the public ones
+    return changed + stale + write_bundles()

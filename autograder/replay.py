@@ -13,14 +13,19 @@ and later runs replay them on the next submission:
   meets the same failure, shrinks it and reports it as it always did; when
   the failing input is an explicit ``@example`` (hypothesis tries those
   first and never shrinks them), its failure is reported at once, as
-  hypothesis would report it.
+  hypothesis would report it. Should hypothesis not meet that input again
+  (its draws differ from the recording's), the replayed failure is reported
+  as it is: a failing input is never dropped.
 
 A broken limit (:class:`~autograder.sandbox.LimitExceeded`) ends the check at
-once either way, as it does under hypothesis. The recorded inputs are kept in
-memory and in a cache folder (``AUTOGRADER_CACHE``, ``off`` to disable;
-default ``~/.cache/dl-optimization-autograder``), one file per check, keyed by
-a fingerprint of the grader's code, hypothesis's and NumPy's versions and the
-settings in force, so that a changed check never replays stale inputs. The
+once either way, as it does under hypothesis. Recordings are looked up in
+memory, then in a cache folder (``AUTOGRADER_CACHE``, ``off`` to use no
+recording at all; default ``~/.cache/dl-optimization-autograder``), then among
+those the grader ships (:data:`SHIPPED`, made by ``python -m autograder
+build``, so that even the first run on a machine replays). One file per
+check, named with a fingerprint of what its inputs depend on (its module and
+every grader module that module reaches, hypothesis's version and the
+settings in force), so that a changed check never replays stale inputs. The
 files hold plain JSON read by :func:`loads`, which builds nothing but numbers,
 strings, containers, NumPy arrays and the grader's own argument classes.
 """
@@ -39,6 +44,7 @@ import sys
 import tempfile
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import hypothesis
@@ -54,6 +60,8 @@ ARGUMENT_MODULES = ("autograder.polynomials", "autograder.described", "autograde
 ARRAY_KINDS = "biuf"
 """The NumPy dtype kinds a recorded array may have."""
 DEFAULT_CACHE = Path("~/.cache/dl-optimization-autograder")
+SHIPPED: Path | None = PACKAGE / "recordings"
+"""The recordings ``python -m autograder build`` made and the grader ships (``None``: unused)."""
 
 
 class Unrecordable(ValueError):
@@ -74,48 +82,82 @@ def cache_folder() -> Path | None:
     return Path(base) / DEFAULT_CACHE.name if base else DEFAULT_CACHE.expanduser()
 
 
+def _owner(value: Any) -> str | None:
+    """The module that defines ``value`` (a module names itself)."""
+    if isinstance(value, ModuleType):
+        return value.__name__
+    try:
+        owner = getattr(value, "__module__", None)
+    except Exception:  # an object whose attribute lookup misbehaves: it names no module
+        return None
+    return owner if isinstance(owner, str) else None
+
+
 @cache
-def _code_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
-    for version in (hypothesis.__version__, np.__version__, sys.version):
-        digest.update(version.encode() + b"\0")
+def _module_digest(module_name: str) -> str:
+    """A digest of ``module_name`` and of every grader module its globals reach, transitively.
+
+    That closure holds whatever decides which inputs hypothesis generates for
+    the checks of the module: their code (hypothesis seeds a derandomised run
+    from the test's source), their strategies and the argument classes. It is
+    computed from the loaded modules, so the self-check's copy of the package
+    gives the same digest as the grader's own.
+    """
+    package = __name__.split(".")[0]
+    files: dict[str, Path] = {}
+    todo = [module_name, __name__]
+    while todo:
+        name = todo.pop()
+        module = sys.modules.get(name)
+        if name in files or getattr(module, "__file__", None) is None:
+            continue
+        files[name] = Path(module.__file__)
+        todo += [
+            owner
+            for value in vars(module).values()
+            if (owner := _owner(value)) and owner.split(".")[0] == package
+        ]
+    digest = hashlib.sha256(hypothesis.__version__.encode())
+    for name in sorted(files):
+        digest.update(b"\0" + name.encode() + b"\0" + files[name].read_bytes())
     return digest.hexdigest()
 
 
-def fingerprint() -> str:
-    """What recorded inputs depend on: the grader's code, versions, the settings in force."""
+def fingerprint(check: Check) -> str:
+    """A digest of what the inputs of ``check`` depend on (its code, hypothesis, the settings)."""
     current = settings()
     in_force = (current.max_examples, current.derandomize, tuple(current.phases))
-    return hashlib.sha256(f"{_code_fingerprint()}{in_force}".encode()).hexdigest()[:24]
+    text = f"{_module_digest(check.run.__module__)}{in_force}"
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-_MEMORY: dict[tuple[str, str], list[dict[str, Any]]] = {}
+_MEMORY: dict[str, list[dict[str, Any]]] = {}
 
 
-def _key(check: Check) -> str:
-    return f"{check.run.__module__}.{check.name}"
+def file_name(check: Check) -> str:
+    """The name of the file that holds the recorded inputs of ``check`` as it is now."""
+    return f"{check.run.__module__}.{check.name}.{fingerprint(check)}.json.gz"
 
 
-def _file(check: Check, print_: str) -> Path | None:
-    folder = cache_folder()
-    return None if folder is None else folder / print_ / f"{_key(check)}.json.gz"
+def _read(file: Path) -> list[dict[str, Any]] | None:
+    try:
+        found = loads(gzip.decompress(file.read_bytes()))
+    except (OSError, ValueError, EOFError):
+        return None  # missing, unreadable or foreign: generate instead
+    return found if _is_recording(found) else None
 
 
 def recorded(check: Check) -> list[dict[str, Any]] | None:
-    """The inputs a passing run of ``check`` met, if any run recorded them."""
-    print_ = fingerprint()
-    found = _MEMORY.get((print_, _key(check)))
-    file = _file(check, print_)
-    if found is None and file is not None and file.is_file():
-        try:
-            found = loads(gzip.decompress(file.read_bytes()))
-        except (OSError, ValueError, EOFError):
-            return None  # unreadable or foreign: generate instead
-        if not _is_recording(found):
-            return None
-        _MEMORY[(print_, _key(check))] = found
+    """The inputs a passing run of ``check`` met: in memory, in the cache, or shipped."""
+    name = file_name(check)
+    found = _MEMORY.get(name)
+    folder = cache_folder()
+    if found is None and folder is not None:
+        found = _read(folder / name)
+        if found is None and SHIPPED is not None:
+            found = _read(SHIPPED / name)
+        if found is not None:
+            _MEMORY[name] = found
     return found
 
 
@@ -130,19 +172,24 @@ def _is_recording(value: Any) -> bool:
     )
 
 
+def forget() -> None:
+    """Drop the recordings held in memory (the files stay)."""
+    _MEMORY.clear()
+
+
 def remember(check: Check, inputs: list[dict[str, Any]]) -> None:
-    """Keep the inputs of a passing run, in memory and (when it can) on disk."""
-    print_ = fingerprint()
-    _MEMORY[(print_, _key(check))] = inputs
-    file = _file(check, print_)
-    if file is None:
+    """Keep the inputs of a passing run, in memory and (when it can) in the cache folder."""
+    name = file_name(check)
+    _MEMORY[name] = inputs
+    folder = cache_folder()
+    if folder is None:
         return
     try:
-        data = gzip.compress(dumps(inputs), compresslevel=1)
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=file.parent, delete=False) as handle:
+        data = gzip.compress(dumps(inputs), compresslevel=9, mtime=0)  # the same bytes each time
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
             handle.write(data)
-        os.replace(handle.name, file)  # atomic: parallel workers may write the same file
+        os.replace(handle.name, folder / name)  # atomic: parallel workers may write it too
     except (OSError, Unrecordable):
         return
 
@@ -165,19 +212,18 @@ def run(check: Check, student: Any) -> None:
         # one as it is, unshrunk: a failure there is exactly what it would report.
         explicit = len(getattr(check.run, "hypothesis_explicit_examples", ()))
         for index, recording in enumerate(inputs):
-            arguments = _fresh(recording["inputs"])
             try:
-                if recording["student"]:
-                    given.inner_test(**{recording["student"]: student}, **arguments)
-                else:
-                    given.inner_test(student, **arguments)
+                _replay(given, student, recording)
             except Exception as failure:
                 if index < explicit and isinstance(failure, CheckFailed):
                     raise
-                break  # hypothesis finds this failure again, shrinks and reports it
+                break
         else:
             return
-        check.run(student)
+        check.run(student)  # hypothesis finds this failure again, shrinks and reports it
+        # It did not: its draws differ from the recording's (a NumPy whose
+        # generators changed, say). The input failed all the same: report it.
+        _replay(given, student, recording)
         return
     met: list[dict[str, Any]] | None = []
     test = given.inner_test
@@ -202,6 +248,15 @@ def run(check: Check, student: Any) -> None:
         given.inner_test = test
     if met:
         remember(check, met)
+
+
+def _replay(given: Any, student: Any, recording: dict[str, Any]) -> None:
+    """Run the check's body once on a recorded input."""
+    arguments = _fresh(recording["inputs"])
+    if recording["student"]:
+        given.inner_test(**{recording["student"]: student}, **arguments)
+    else:
+        given.inner_test(student, **arguments)
 
 
 def _fresh(value: Any) -> Any:

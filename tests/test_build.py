@@ -5,16 +5,45 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import course
+from autograder import course, record, replay
 from autograder.contract import ASSIGNMENTS
+from autograder.registry import checks_for
 
 
 def test_committed_generated_files_match_the_build() -> None:
     assert course.build(check=True) == []
+
+
+def test_the_check_of_shipped_recordings_finds_missing_and_stale_files(tmp_path: Path) -> None:
+    for path in replay.SHIPPED.glob("*.json.gz"):
+        shutil.copy(path, tmp_path)
+    assert record.differing(tmp_path) == []
+    missing = sorted(tmp_path.glob("autograder.checks.hidden.vanishing_gradients.*"))[0]
+    missing.unlink()
+    stale = tmp_path / "autograder.checks.public.vanishing_gradients.renamed.0123.json.gz"
+    stale.write_bytes(b"")
+    assert record.differing(tmp_path) == [missing, stale]
+    # The build records the missing check again, byte for byte, and drops the stale file.
+    assert record.write(tmp_path) == [missing, stale]
+    assert missing.read_bytes() == (replay.SHIPPED / missing.name).read_bytes()
+    assert record.differing(tmp_path) == []
+
+
+def test_every_self_check_bundle_holds_the_recordings_of_its_public_checks_only() -> None:
+    for assignment in ASSIGNMENTS:
+        bundled = {p.name for p in course.bundle_files(assignment) if p.suffix == ".gz"}
+        public = {
+            replay.file_name(check)
+            for check in checks_for(assignment, ("public",))
+            if getattr(check.run, "hypothesis", None) is not None
+        }
+        assert bundled == public
 
 
 def test_the_build_is_deterministic() -> None:

@@ -9,6 +9,7 @@ not leak reference code, solutions or hidden checks.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import shutil
 import subprocess
@@ -114,6 +115,9 @@ def _release_texts(folder: Path) -> dict[Path, str]:
     for path in folder.rglob("*"):
         if not path.is_file():
             continue
+        if path.suffix == ".gz":  # a recording of a public check's inputs
+            texts[path] = gzip.decompress(path.read_bytes()).decode()
+            continue
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".ipynb":
             cells = nbformat.reads(text, as_version=4).cells
@@ -157,6 +161,9 @@ def test_release_leaks_no_reference_solution_or_hidden_check(nbcourse: Course) -
         names = {p.name for p in release.rglob("*")}
         assert not names & {"gradebook.db", "course.py", "nbgrader_cell.py", "reference"}
         assert not [p for p in release.rglob("hidden")]
+        recordings = [p.name for p in release.rglob("*.json.gz")]
+        assert recordings
+        assert all(n.startswith(f"autograder.checks.public.{assignment}.") for n in recordings)
         for path, text in _release_texts(release).items():
             where = path.relative_to(release)
             for mark in ("BEGIN SOLUTION", "END SOLUTION", *HIDDEN_MARKS):

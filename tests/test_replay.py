@@ -18,7 +18,7 @@ from conftest import CORPUS, ROOT
 from autograder import replay
 from autograder.described import Gradient, Seed
 from autograder.polynomials import Polynomial
-from autograder.registry import checks_for
+from autograder.registry import Check, checks_for
 from autograder.strategies.gradient_descent import Problem
 from autograder.strategies.vanishing_gradients import Chain
 
@@ -52,16 +52,15 @@ def test_replayed_grades_equal_hypothesis_grades(tmp_path: Path) -> None:
         assignment = path.parent.name
         (folder / student).mkdir(parents=True)
         shutil.copy(path, folder / student / f"{assignment}.py")
+    without = _grade_class(folder, "off")  # hypothesis generates every input
     cache = tmp_path / "cache"
-    without = _grade_class(folder, "off")
-    recording = _grade_class(folder, str(cache))
-    recorded = sorted(cache.rglob("*.json.gz"))
-    assert recorded, "a passing run recorded nothing"
-    replaying = _grade_class(folder, str(cache))
-    for file in recorded:  # a damaged cache is ignored, never trusted
-        file.write_bytes(b"not a recording")
+    cache.mkdir()
+    replaying = _grade_class(folder, str(cache))  # a fresh machine: the shipped recordings
+    assert not list(cache.iterdir()), "a passing check generated instead of replaying"
+    for path in replay.SHIPPED.glob("*.json.gz"):  # a damaged cache is ignored, never trusted
+        (cache / path.name).write_bytes(b"not a recording")
     damaged = _grade_class(folder, str(cache))
-    assert without == recording == replaying == damaged
+    assert without == replaying == damaged
     lost = {
         report["submission"]: [
             name
@@ -135,8 +134,62 @@ def test_a_recording_of_the_wrong_shape_is_ignored(
     forged: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path))
+    monkeypatch.setattr(replay, "SHIPPED", None)
     check = checks_for("vanishing_gradients", ("public",))[0]
-    file = tmp_path / replay.fingerprint() / f"{check.run.__module__}.{check.name}.json.gz"
-    file.parent.mkdir(parents=True)
-    file.write_bytes(gzip.compress(replay.dumps(forged)))
+    (tmp_path / replay.file_name(check)).write_bytes(gzip.compress(replay.dumps(forged)))
     assert replay.recorded(check) is None
+
+
+def _check(assignment: str, name: str) -> Check:
+    return next(c for c in checks_for(assignment, ("public",)) if c.name == name)
+
+
+def test_a_damaged_cache_falls_back_to_the_shipped_recording(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path))
+    replay.forget()
+    check = _check("gradient_descent", "num_batches_ceil")
+    (tmp_path / replay.file_name(check)).write_bytes(b"not a recording")
+    shipped = replay.SHIPPED / replay.file_name(check)
+    assert replay.recorded(check) == replay.loads(gzip.decompress(shipped.read_bytes()))
+    monkeypatch.setenv("AUTOGRADER_CACHE", "off")
+    replay.forget()
+    assert replay.recorded(check) is None  # off: no recording at all, shipped or not
+
+
+def _failed_inputs(source: Path, cache: str) -> dict[str, str]:
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(source), "--json", "--public-only"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ | {"AUTOGRADER_CACHE": cache},
+        check=False,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    failed = json.loads(run.stdout)["functions"]["gradient_descent.num_batches"]["failed"]
+    return {f["check"]: f["input"] for f in failed}
+
+
+def test_a_failing_input_hypothesis_does_not_meet_again_is_still_reported(
+    tmp_path: Path,
+) -> None:
+    """A recording made by other library versions may hold inputs hypothesis no longer draws."""
+    source = tmp_path / "gradient_descent.py"
+    source.write_text(
+        "def num_batches(n, batch_size, drop_last=False):\n"
+        "    if (n, batch_size) == (150, 7):\n"
+        "        return 0\n"
+        "    return n // batch_size if drop_last else -(-n // batch_size)\n"
+    )
+    check = _check("gradient_descent", "num_batches_ceil")
+    title = check.title
+    assert title not in _failed_inputs(source, "off")  # hypothesis alone never meets (150, 7)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    replay.forget()
+    forged = [*replay.recorded(check), {"student": None, "inputs": {"case": (150, 7)}}]
+    (cache / replay.file_name(check)).write_bytes(gzip.compress(replay.dumps(forged)))
+    assert _failed_inputs(source, str(cache))[title] == "num_batches(n=150, batch_size=7)"

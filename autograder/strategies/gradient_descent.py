@@ -294,8 +294,26 @@ def exact_fits(draw: st.DrawFn, max_n: int = 20, max_d: int = 4) -> tuple[np.nda
     return w, X, X @ w
 
 
+class SeededLossCase(NamedTuple):
+    """``(w, X, y)`` with uniform entries, made by NumPy from ``seed`` when asked.
+
+    A recording (:mod:`autograder.replay`) keeps these three numbers, not the
+    arrays (up to 20000 entries, which would make most of the recorded data).
+    """
+
+    seed: int
+    n: int
+    d: int
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The arguments ``(w, X, y)`` of ``mse_loss`` and ``mse_gradient``."""
+        gen = np.random.default_rng(self.seed)
+        X, y, w = uniform_entries(gen, (self.n, self.d), self.n, self.d)
+        return w, X, y
+
+
 @st.composite
-def large_loss_cases(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def large_loss_cases(draw: st.DrawFn) -> SeededLossCase:
     """``(w, X, y)`` with 500 to 2000 rows and up to 10 columns, from a seed.
 
     The arrays are drawn with NumPy from a hypothesis-chosen seed (drawing
@@ -303,13 +321,10 @@ def large_loss_cases(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
     Returns
     -------
-    tuple of ndarray
+    SeededLossCase
     """
-    gen = np.random.default_rng(draw(seeds()))
-    n = draw(st.integers(500, 2000))
-    d = draw(st.integers(1, 10))
-    X, y, w = uniform_entries(gen, (n, d), n, d)
-    return w, X, y
+    seed = draw(seeds())
+    return SeededLossCase(seed, draw(st.integers(500, 2000)), draw(st.integers(1, 10)))
 
 
 @st.composite
@@ -427,6 +442,29 @@ def consistent_problems(draw: st.DrawFn, max_n: int = 20, max_d: int = 4) -> tup
     return problem, w_star
 
 
+class SeededProblem(NamedTuple):
+    """A :class:`Problem` on uniform data NumPy makes from ``data_seed`` when asked.
+
+    A recording (:mod:`autograder.replay`) keeps these seven numbers, not the
+    data (up to 2000 rows).
+    """
+
+    data_seed: int
+    n: int
+    d: int
+    batch_size: int
+    fraction: float
+    epochs: int
+    seed: int
+
+    def problem(self) -> Problem:
+        """The run: ``X``, ``y`` and ``w0`` uniform in ``[-10, 10]``, a safe step size."""
+        gen = np.random.default_rng(self.data_seed)
+        X, y, w0 = uniform_entries(gen, (self.n, self.d), self.n, self.d)
+        lr = safe_step_size(X, self.fraction)
+        return Problem(X, y, w0, self.batch_size, lr, self.epochs, self.seed, 0.0)
+
+
 @st.composite
 def seeded_problems(
     draw: st.DrawFn,
@@ -435,7 +473,7 @@ def seeded_problems(
     min_batch: int = 100,
     min_epochs: int = 1,
     max_epochs: int = 3,
-) -> Problem:
+) -> SeededProblem:
     """A training run on a larger data set drawn by NumPy from a seed.
 
     Drawing thousands of entries one by one through hypothesis (and shrinking
@@ -454,16 +492,15 @@ def seeded_problems(
 
     Returns
     -------
-    Problem
+    SeededProblem
     """
-    gen = np.random.default_rng(draw(seeds()))
+    data_seed = draw(seeds())
     n = draw(st.integers(min_n, max_n))
     d = draw(st.integers(1, 10))
-    X, y, w0 = uniform_entries(gen, (n, d), n, d)
     batch_size = draw(st.integers(min_batch, n + 10))
-    lr = safe_step_size(X, draw(FRACTIONS))
+    fraction = draw(FRACTIONS)
     epochs = draw(st.integers(min_epochs, max_epochs))
-    return Problem(X, y, w0, batch_size, lr, epochs, draw(seeds()), 0.0)
+    return SeededProblem(data_seed, n, d, batch_size, fraction, epochs, draw(seeds()))
 
 
 # --- worked cases -------------------------------------------------------------
@@ -534,7 +571,7 @@ def worked_consistent_problem() -> tuple[Problem, np.ndarray]:
     return Problem(WORKED_X, y, WORKED_W, 1, WORKED_LR, 2, 0, 0.0), w_star
 
 
-def worked_seeded_problem(n: int, batch_size: int, epochs: int) -> Problem:
+def worked_seeded_problem(n: int, batch_size: int, epochs: int) -> SeededProblem:
     """A run drawn as :func:`seeded_problems` draws it, from seed 0 with 3 columns.
 
     Parameters
@@ -544,12 +581,11 @@ def worked_seeded_problem(n: int, batch_size: int, epochs: int) -> Problem:
 
     Returns
     -------
-    Problem
+    SeededProblem
     """
-    X, y, w0 = uniform_entries(np.random.default_rng(0), (n, 3), n, 3)
-    return Problem(X, y, w0, batch_size, safe_step_size(X, 0.5), epochs, 0, 0.0)
+    return SeededProblem(0, n, 3, batch_size, 0.5, epochs, 0)
 
 
-def large_problems() -> st.SearchStrategy[Problem]:
+def large_problems() -> st.SearchStrategy[SeededProblem]:
     """Training runs with 500 to 2000 rows, batches of at least 100, ``epochs <= 3``."""
     return seeded_problems()

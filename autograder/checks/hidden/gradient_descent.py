@@ -108,6 +108,7 @@ def mse_loss_matches_reference(student, case):
 @given(case=gds.large_loss_cases())
 def mse_loss_large_matches_reference(student, case):
     """Up to 2000 rows and 10 columns."""
+    case = case.arrays()
     expected = ref.mse_loss(*case)
     got = scalar(student.mse_loss(*case))
     expect.close(got, expected, atol=1e-9 * (1 + expected))
@@ -140,6 +141,7 @@ def mse_gradient_matches_reference(student, case):
 @given(case=gds.large_loss_cases())
 def mse_gradient_large_matches_reference(student, case):
     """Up to 2000 rows and 10 columns."""
+    case = case.arrays()
     expected = ref.mse_gradient(*case)
     got = vector(student.mse_gradient(*case), len(expected), "the gradient")
     expect.close(got, expected, atol=gradient_tolerance(*case), what="the gradient")
@@ -243,6 +245,7 @@ def bgd_matches_reference(student, problem):
 @given(problem=gds.large_problems())
 def bgd_large_matches_reference(student, problem):
     """500 to 2000 rows, up to 10 columns."""
+    problem = problem.problem()
     problem = problem._replace(batch_size=len(problem.X))
     expected = ref.batch_gradient_descent(*flavour_args(problem))
     got = student.batch_gradient_descent(*flavour_args(problem))
@@ -272,7 +275,7 @@ def sgd_matches_reference(student, problem):
 @given(problem=gds.seeded_problems(20, 100, 1, min_epochs=5, max_epochs=10))
 def sgd_long_matches_reference(student, problem):
     """Longer runs."""
-    problem = problem._replace(batch_size=1)
+    problem = problem.problem()._replace(batch_size=1)
     expected = ref.stochastic_gradient_descent(*flavour_args(problem))
     got = student.stochastic_gradient_descent(*flavour_args(problem))
     check_same_run(got, expected, problem, "compared with the reference")
@@ -305,6 +308,7 @@ def mbgd_matches_reference(student, problem):
 @given(problem=gds.large_problems())
 def mbgd_large_matches_reference(student, problem):
     """500 to 2000 rows, batches of at least 100."""
+    problem = problem.problem()
     expected = ref.minibatch_gradient_descent(*mbgd_args(problem))
     got = student.minibatch_gradient_descent(*mbgd_args(problem))
     check_same_run(got, expected, problem, "compared with the reference")

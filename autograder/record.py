@@ -1,0 +1,115 @@
+"""Make the recordings the grader ships: every check run once on the reference.
+
+A recording (:mod:`autograder.replay`) is the list of inputs a passing run of
+a check meets; hypothesis generating them was most of a first grading run's
+time. ``python -m autograder build`` calls :func:`write`, which grades each
+``reference/<assignment>.py`` with every check whose shipped recording is
+missing or out of date (hypothesis generates its inputs afresh, in a scratch
+cache) and keeps what the passing runs recorded in
+:data:`autograder.replay.SHIPPED`. ``build --check`` calls :func:`differing`,
+which only compares file names: each name holds the fingerprint of its
+check's code, so a changed check has no file until the build records it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from autograder import profiles, replay
+from autograder.contract import ASSIGNMENTS
+from autograder.grading import grade_module
+from autograder.registry import VISIBILITIES, Check, checks_for
+
+REFERENCE = Path(__file__).resolve().parent.parent / "reference"
+
+
+class RecordingError(RuntimeError):
+    """The reference failed a check, or a passing check recorded nothing."""
+
+
+def wanted() -> dict[str, Check]:
+    """Every check that takes its inputs from hypothesis, by the name of its recording."""
+    profiles.use("grading")
+    return {
+        replay.file_name(check): check
+        for assignment in ASSIGNMENTS
+        for check in checks_for(assignment, VISIBILITIES)
+        if getattr(check.run, "hypothesis", None) is not None
+    }
+
+
+def differing(folder: Path | None = None) -> list[Path]:
+    """Recordings that are missing from ``folder`` or no longer belong to any check."""
+    folder = folder or _shipped()
+    names = wanted()
+    present = {path.name for path in folder.glob("*.json.gz")} if folder.is_dir() else set()
+    missing = [folder / name for name in sorted(names) if name not in present]
+    return missing + [folder / name for name in sorted(present - names.keys())]
+
+
+def write(folder: Path | None = None) -> list[Path]:
+    """Record the checks whose shipped recording is missing; remove the others' old files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written or removed.
+
+    Raises
+    ------
+    RecordingError
+        When the reference fails a check, or a check records no input.
+    """
+    folder = folder or _shipped()
+    names = wanted()
+    stale = [p for p in folder.glob("*.json.gz") if p.name not in names]
+    missing = {name: check for name, check in names.items() if not (folder / name).is_file()}
+    written: list[Path] = []
+    if missing:
+        with tempfile.TemporaryDirectory(prefix="autograder-recording-") as scratch:
+            _record({check.assignment for check in missing.values()}, folder, Path(scratch))
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, check in missing.items():
+                if not (Path(scratch) / name).is_file():
+                    raise RecordingError(f"{check.run.__module__}.{check.name} recorded no input")
+                shutil.copyfile(Path(scratch) / name, folder / name)
+                written.append(folder / name)
+    for path in stale:
+        path.unlink()
+    return written + stale
+
+
+def _shipped() -> Path:
+    if replay.SHIPPED is None:
+        raise RecordingError("this copy of the grader ships no recordings")
+    return replay.SHIPPED
+
+
+def _record(assignments: set[str], folder: Path, scratch: Path) -> None:
+    """Grade the reference of each assignment, replaying what ``folder`` holds.
+
+    The checks without a recording there generate their inputs; what they
+    record lands in ``scratch``.
+    """
+    before, shipped = os.environ.get("AUTOGRADER_CACHE"), replay.SHIPPED
+    os.environ["AUTOGRADER_CACHE"] = str(scratch)
+    replay.SHIPPED = folder
+    replay.forget()  # what this process replayed so far must not stand in for generating
+    try:
+        for assignment in sorted(assignments):
+            result = grade_module(assignment, REFERENCE / f"{assignment}.py")
+            failed = [c for f in result.functions.values() for c in f.checks if not c.passed]
+            if result.problem or failed:
+                why = result.problem or "; ".join(
+                    f"{c.check.name}: {c.call} {c.got}" for c in failed[:3]
+                )
+                raise RecordingError(f"the reference fails checks of {assignment}: {why}")
+    finally:
+        replay.SHIPPED = shipped
+        if before is None:
+            os.environ.pop("AUTOGRADER_CACHE", None)
+        else:
+            os.environ["AUTOGRADER_CACHE"] = before
