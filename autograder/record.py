@@ -31,7 +31,10 @@ class RecordingError(RuntimeError):
 
 
 def wanted() -> dict[str, Check]:
-    """Every check that takes its inputs from hypothesis, by the name of its recording."""
+    """Every check that takes its inputs from hypothesis, by the name of its recording.
+
+    The names hold the settings in force, so this loads the ``grading`` profile.
+    """
     profiles.use("grading")
     return {
         replay.file_name(check): check

@@ -112,6 +112,8 @@ def _module_digest(module_name: str) -> str:
         if name in files or getattr(module, "__file__", None) is None:
             continue
         files[name] = Path(module.__file__)
+        if hasattr(module, "__path__"):
+            continue  # a package: its attributes are whichever submodules were imported so far
         todo += [
             owner
             for value in vars(module).values()
