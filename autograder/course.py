@@ -56,6 +56,7 @@ import nbformat
 
 from autograder import record, selfcheck
 from autograder.contract import ASSIGNMENTS, POINTS_PER_FUNCTION
+from autograder.replay import RECORDINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
@@ -65,8 +66,6 @@ TEXT = COURSE / "text"
 SUBMITTED = COURSE / "submitted"
 CORPUS = ROOT / "tests" / "submissions"
 BUNDLE = "selfcheck"
-RECORDINGS = PACKAGE / "recordings"
-"""The recorded inputs the grader ships (:mod:`autograder.record`)."""
 """The folder of a released assignment that holds the self-check's ``autograder`` copy."""
 
 TYPICAL_MISTAKES = {

@@ -6,7 +6,7 @@ time. ``python -m autograder build`` calls :func:`write`, which grades each
 ``reference/<assignment>.py`` with every check whose shipped recording is
 missing or out of date (hypothesis generates its inputs afresh, in a scratch
 cache) and keeps what the passing runs recorded in
-:data:`autograder.replay.SHIPPED`. ``build --check`` calls :func:`differing`,
+:data:`autograder.replay.RECORDINGS`. ``build --check`` calls :func:`differing`,
 which only compares file names: each name holds the fingerprint of its
 check's code, so a changed check has no file until the build records it.
 """
@@ -44,16 +44,15 @@ def wanted() -> dict[str, Check]:
     }
 
 
-def differing(folder: Path | None = None) -> list[Path]:
+def differing(folder: Path = replay.RECORDINGS) -> list[Path]:
     """Recordings that are missing from ``folder`` or no longer belong to any check."""
-    folder = folder or _shipped()
     names = wanted()
     present = {path.name for path in folder.glob("*.json.gz")} if folder.is_dir() else set()
     missing = [folder / name for name in sorted(names) if name not in present]
     return missing + [folder / name for name in sorted(present - names.keys())]
 
 
-def write(folder: Path | None = None) -> list[Path]:
+def write(folder: Path = replay.RECORDINGS) -> list[Path]:
     """Record the checks whose shipped recording is missing; remove the others' old files.
 
     Returns
@@ -66,7 +65,6 @@ def write(folder: Path | None = None) -> list[Path]:
     RecordingError
         When the reference fails a check, or a check records no input.
     """
-    folder = folder or _shipped()
     names = wanted()
     stale = [p for p in folder.glob("*.json.gz") if p.name not in names]
     missing = {name: check for name, check in names.items() if not (folder / name).is_file()}
@@ -83,12 +81,6 @@ def write(folder: Path | None = None) -> list[Path]:
     for path in stale:
         path.unlink()
     return written + stale
-
-
-def _shipped() -> Path:
-    if replay.SHIPPED is None:
-        raise RecordingError("this copy of the grader ships no recordings")
-    return replay.SHIPPED
 
 
 def _record(assignments: set[str], folder: Path, scratch: Path) -> None:

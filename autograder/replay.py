@@ -60,8 +60,10 @@ ARGUMENT_MODULES = ("autograder.polynomials", "autograder.described", "autograde
 ARRAY_KINDS = "biuf"
 """The NumPy dtype kinds a recorded array may have."""
 DEFAULT_CACHE = Path("~/.cache/dl-optimization-autograder")
-SHIPPED: Path | None = PACKAGE / "recordings"
-"""The recordings ``python -m autograder build`` made and the grader ships (``None``: unused)."""
+RECORDINGS = PACKAGE / "recordings"
+"""The recordings ``python -m autograder build`` makes (:mod:`autograder.record`) and ships."""
+SHIPPED: Path | None = RECORDINGS
+"""Where :func:`recorded` looks for shipped recordings (``None``: nowhere)."""
 
 
 class Unrecordable(ValueError):

@@ -21,7 +21,7 @@ def test_committed_generated_files_match_the_build() -> None:
 
 
 def test_the_check_of_shipped_recordings_finds_missing_and_stale_files(tmp_path: Path) -> None:
-    for path in replay.SHIPPED.glob("*.json.gz"):
+    for path in replay.RECORDINGS.glob("*.json.gz"):
         shutil.copy(path, tmp_path)
     assert record.differing(tmp_path) == []
     missing = sorted(tmp_path.glob("autograder.checks.hidden.vanishing_gradients.*"))[0]
@@ -31,7 +31,7 @@ def test_the_check_of_shipped_recordings_finds_missing_and_stale_files(tmp_path:
     assert record.differing(tmp_path) == [missing, stale]
     # The build records the missing check again, byte for byte, and drops the stale file.
     assert record.write(tmp_path) == [missing, stale]
-    assert missing.read_bytes() == (replay.SHIPPED / missing.name).read_bytes()
+    assert missing.read_bytes() == (replay.RECORDINGS / missing.name).read_bytes()
     assert record.differing(tmp_path) == []
 
 

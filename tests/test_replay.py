@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,9 +30,10 @@ CLASS = {
 }
 
 
-def _grade_class(folder: Path, cache: str) -> list[dict]:
+def _grade_json(path: Path, cache: str, *options: str) -> Any:
+    """The CLI's JSON for ``path``, graded with ``AUTOGRADER_CACHE=cache``."""
     run = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", str(folder), "--json", "--jobs", "2"],
+        [sys.executable, "-m", "autograder", "grade", str(path), "--json", *options],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -40,7 +42,11 @@ def _grade_class(folder: Path, cache: str) -> list[dict]:
         timeout=900,
     )
     assert run.returncode == 0, run.stderr
-    reports = json.loads(run.stdout)
+    return json.loads(run.stdout)
+
+
+def _grade_class(folder: Path, cache: str) -> list[dict]:
+    reports = _grade_json(folder, cache, "--jobs", "2")
     for report in reports:
         report.pop("timing", None)
     return reports
@@ -57,7 +63,7 @@ def test_replayed_grades_equal_hypothesis_grades(tmp_path: Path) -> None:
     cache.mkdir()
     replaying = _grade_class(folder, str(cache))  # a fresh machine: the shipped recordings
     assert not list(cache.iterdir()), "a passing check generated instead of replaying"
-    for path in replay.SHIPPED.glob("*.json.gz"):  # a damaged cache is ignored, never trusted
+    for path in replay.RECORDINGS.glob("*.json.gz"):  # a damaged cache is ignored, never trusted
         (cache / path.name).write_bytes(b"not a recording")
     damaged = _grade_class(folder, str(cache))
     assert without == replaying == damaged
@@ -151,7 +157,7 @@ def test_a_damaged_cache_falls_back_to_the_shipped_recording(
     replay.forget()
     check = _check("gradient_descent", "num_batches_ceil")
     (tmp_path / replay.file_name(check)).write_bytes(b"not a recording")
-    shipped = replay.SHIPPED / replay.file_name(check)
+    shipped = replay.RECORDINGS / replay.file_name(check)
     assert replay.recorded(check) == replay.loads(gzip.decompress(shipped.read_bytes()))
     monkeypatch.setenv("AUTOGRADER_CACHE", "off")
     replay.forget()
@@ -159,17 +165,8 @@ def test_a_damaged_cache_falls_back_to_the_shipped_recording(
 
 
 def _failed_inputs(source: Path, cache: str) -> dict[str, str]:
-    run = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", str(source), "--json", "--public-only"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=os.environ | {"AUTOGRADER_CACHE": cache},
-        check=False,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stderr
-    failed = json.loads(run.stdout)["functions"]["gradient_descent.num_batches"]["failed"]
+    report = _grade_json(source, cache, "--public-only")
+    failed = report["functions"]["gradient_descent.num_batches"]["failed"]
     return {f["check"]: f["input"] for f in failed}
 
 
