@@ -1,0 +1,99 @@
+"""The README's benchmark command runs end to end and prints every figure it promises.
+
+The benchmark is run for real, small (two students, one run per figure, a small
+data set for the epoch experiment). Nothing here asserts on a time: only that
+each figure is printed, and the counts that do not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from autograder.contract import ASSIGNMENTS
+
+STUDENTS = 2
+EPOCH_N = 3000
+FIGURE = r"\s+(?P<seconds>\d+\.\d+) s   peak\s+(?P<peak>\d+) MiB"
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    pytest.importorskip(
+        "nbgrader", reason="nbgrader is not installed (pip install '.[nbgrader]'; CI installs it)"
+    )
+    plot = tmp_path_factory.mktemp("benchmark") / "epochs.png"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "benchmark",
+            f"--students={STUDENTS}",
+            "--repeats=1",
+            f"--epoch-n={EPOCH_N}",
+            "--epoch-d=5",
+            f"--plot={plot}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout, plot
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "one full submission",
+        "one full submission, no recordings",
+        f"class of {STUDENTS}",
+        f"class of {STUDENTS}, no recordings",
+        f"nbgrader autograde, class of {STUDENTS}",
+        *ASSIGNMENTS,  # the self-check, per assignment
+    ],
+)
+def test_each_figure_has_a_time_and_a_peak_memory(printed: tuple[str, Path], label: str) -> None:
+    found = re.search(rf"^  {re.escape(label)}{FIGURE}", printed[0], re.MULTILINE)
+    assert found, f"no line for {label!r} in:\n{printed[0]}"
+    assert float(found["seconds"]) > 0
+    assert int(found["peak"]) > 0
+
+
+def test_the_throughputs_and_their_ratio_are_printed(printed: tuple[str, Path]) -> None:
+    text = printed[0]
+    rates = re.findall(r"(\d+\.\d+) submissions/s", text)
+    assert len(rates) == 3  # the CLI with and without recordings, nbgrader
+    assert re.search(r"throughput ratio CLI / nbgrader\s+\d+\.\d+ x", text)
+
+
+def test_the_epoch_table_counts_ceil_n_over_batch_size_updates(printed: tuple[str, Path]) -> None:
+    rows = re.findall(r"^\s+(\d+)\s+(\d+)\s+(\d+\.\d+)\s+(\d+\.\d+)$", printed[0], re.MULTILINE)
+    sizes = [int(batch) for batch, *_ in rows]
+    assert sizes == [1, 8, 32, 128, 1024, EPOCH_N]
+    assert [int(updates) for _, updates, *_ in rows] == [math.ceil(EPOCH_N / b) for b in sizes]
+    assert "a bare inline epoch" in printed[0]
+
+
+def test_the_plot_is_a_png(printed: tuple[str, Path]) -> None:
+    assert printed[1].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_readmes_install_line_brings_what_the_benchmark_needs() -> None:
+    benchmarks = (ROOT / "README.md").read_text().split("## Benchmarks", 1)[1]
+    extras = re.search(r'pip install "\.\[([\w,]+)\]"', benchmarks)[1].split(",")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"]]
+    for extra in extras:
+        wanted += project["optional-dependencies"][extra]
+    names = {re.match(r"[\w.-]+", requirement)[0].lower() for requirement in wanted}
+    assert {"nbgrader", "pytest", "matplotlib"} <= names
