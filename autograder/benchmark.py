@@ -17,7 +17,9 @@
   batch size for the reference's ``run_epoch`` (optionally plotted).
 
 Every figure is measured by running the real command in a subprocess; no
-test asserts on any of them.
+test asserts on any of them. The packages the figures need are checked before
+anything runs (exit status 2 names the missing ones); a figure that cannot be
+measured is printed as such, the others still are, and the exit status is 1.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ FIGURE = r"\s+(?P<seconds>\d+\.\d+) s   peak\s+(?P<peak>\d+) MiB"
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The benchmark's standard output (one small run for this module) and its plot's path."""
     pytest.importorskip(
         "nbgrader", reason="nbgrader is not installed (pip install '.[nbgrader]'; CI installs it)"
     )
