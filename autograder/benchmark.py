@@ -222,13 +222,13 @@ def _nbgrader_figures(scratch: Path, args: argparse.Namespace, cli: Measure) -> 
     )
     print(f"  {'throughput ratio CLI / nbgrader':<44} {nb.seconds / cli.seconds:8.1f} x")
     print("self-check (pytest in a release folder, a perfect notebook, a fresh machine):")
+    selfcheck = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     measured = True
     for assignment in ASSIGNMENTS:
         release = scratch / "selfcheck" / assignment
         shutil.copytree(root / "release" / assignment, release)
         perfect = course.SUBMITTED / "ada_perfect" / assignment / f"{assignment}.ipynb"
         shutil.copy(perfect, release / f"{assignment}.ipynb")
-        selfcheck = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         try:
             print(_line(assignment, measure(selfcheck, release, args.repeats)))
         except RuntimeError as error:

@@ -44,12 +44,18 @@ def wanted() -> dict[str, Check]:
     }
 
 
-def differing(folder: Path = replay.RECORDINGS) -> list[Path]:
-    """Recordings that are missing from ``folder`` or no longer belong to any check."""
+def _missing_and_stale(folder: Path) -> tuple[dict[str, Check], list[Path]]:
+    """The checks with no recording in ``folder``, by file name, and the files of no check."""
     names = wanted()
     present = {path.name for path in folder.glob("*.json.gz")} if folder.is_dir() else set()
-    missing = [folder / name for name in sorted(names) if name not in present]
-    return missing + [folder / name for name in sorted(present - names.keys())]
+    missing = {name: names[name] for name in sorted(names) if name not in present}
+    return missing, [folder / name for name in sorted(present - names.keys())]
+
+
+def differing(folder: Path = replay.RECORDINGS) -> list[Path]:
+    """Recordings that are missing from ``folder`` or no longer belong to any check."""
+    missing, stale = _missing_and_stale(folder)
+    return [folder / name for name in missing] + stale
 
 
 def write(folder: Path = replay.RECORDINGS) -> list[Path]:
@@ -65,9 +71,7 @@ def write(folder: Path = replay.RECORDINGS) -> list[Path]:
     RecordingError
         When the reference fails a check, or a check records no input.
     """
-    names = wanted()
-    stale = [p for p in folder.glob("*.json.gz") if p.name not in names]
-    missing = {name: check for name, check in names.items() if not (folder / name).is_file()}
+    missing, stale = _missing_and_stale(folder)
     written: list[Path] = []
     if missing:
         with tempfile.TemporaryDirectory(prefix="autograder-recording-") as scratch:
