@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         "or a folder of student folders (nbgrader's submitted/).",
     )
     grade.add_argument("path", type=Path, help="file or folder to grade")
-    grade.add_argument("--json", action="store_true", help="print SPEC.md's JSON only")
+    grade.add_argument("--json", action="store_true", help="print the JSON of docs/contract.md only")
     grade.add_argument("--csv", type=Path, metavar="FILE", help="also write the scores as CSV")
     grade.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)"
