@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import report
+from autograder import report, results
 from autograder.contract import ASSIGNMENTS
 from autograder.registry import checks_for
 
@@ -119,19 +119,20 @@ def gradescope_results(one: dict[str, Any]) -> dict[str, Any]:
     """
     tests = []
     for assignment in one["assignments"]:
-        for check in checks_for(assignment):
+        for check in results.from_json(one, assignment).checks():
+            if not check.in_grade:
+                continue
             key = f"{assignment}.{check.function}"
-            failure = next(
-                (f for f in one["functions"][key]["failed"] if f["check"] == check.title), None
-            )
-            problem = one["assignments"][assignment].get("problem")
-            output = problem or "\n".join(report.failure_lines(failure)) if failure else ""
+            if check.failure is not None:
+                output = "\n".join(report.failure_lines(check.failure))
+            else:
+                output = check.why
             tests.append(
                 {
                     "name": f"{key}: {check.title}",
-                    "score": 0.0 if failure else check.points,
+                    "score": check.score,
                     "max_score": check.points,
-                    "status": "failed" if failure else "passed",
+                    "status": "passed" if check.counted else "failed",
                     "output": output,
                     "visibility": "visible" if check.visibility == "public" else "after_published",
                     "tags": [assignment, check.function],

@@ -1,8 +1,12 @@
 """Grade one student module: run every check of its assignment, score per function.
 
 There is one scoring rule, used by the CLI, the self-check and nbgrader's
-hidden cells: a check earns its points when it passes, a function scores the
-sum of its passed checks, an assignment the sum of its functions.
+hidden cells: a value check earns its points when it passes; a supporting
+check (one declared with ``needs``, see :func:`autograder.registry.check`)
+when it passes and one of the value checks it names passes too, and is
+"held back" otherwise. A function scores the sum of its counted checks, an
+assignment the sum of its functions. The outcome of every check is recorded
+in :mod:`autograder.results`, built here once.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis.errors import Flaky
@@ -19,77 +23,46 @@ from autograder import replay
 from autograder.contract import ASSIGNMENTS, callees
 from autograder.expect import CheckFailed
 from autograder.registry import VISIBILITIES, Check, checks_for
+from autograder.results import (
+    FAILED,
+    HELD_BACK,
+    NOT_RUN,
+    PASSED,
+    PROBLEM,
+    PUBLIC_ONLY,
+    AssignmentResult,
+    CheckResult,
+    Failure,
+    FunctionResult,
+)
 from autograder.sandbox import LimitExceeded, Limits, LoadError, Sandbox
 from autograder.student import NotWrittenYet, Student
 from autograder.submission import Submission, SubmissionError, python_source
 
 
-@dataclass
-class CheckResult:
-    """The outcome of one check.
+def _failed(check: Check, call: str, expected: str, got: str, detail: str = "") -> CheckResult:
+    return _result(check, FAILED, failure=Failure(call, expected, got, detail))
 
-    Attributes
+
+def _result(check: Check, outcome: str, **more: object) -> CheckResult:
+    return CheckResult(
+        check.function, check.name, check.title, check.points, check.visibility, outcome, **more
+    )
+
+
+def not_run(check: Check, cause: str, why: str) -> CheckResult:
+    """The result of a check that did not run.
+
+    Parameters
     ----------
     check : Check
-        The check that ran.
-    passed : bool
-        Whether the property held on every input tried.
-    call : str
-        The smallest failing call, as text ("" when it passed).
-    expected, got, detail : str
-        The failure's explanation ("" when it passed).
+        The check.
+    cause : str
+        One of :data:`autograder.results.CAUSES`.
+    why : str
+        The reason in words, as the student reads it.
     """
-
-    check: Check
-    passed: bool
-    call: str = ""
-    expected: str = ""
-    got: str = ""
-    detail: str = ""
-
-    @property
-    def score(self) -> float:
-        return self.check.points if self.passed else 0.0
-
-
-@dataclass
-class FunctionResult:
-    """The score of one function and the checks behind it."""
-
-    name: str
-    checks: list[CheckResult] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def score(self) -> float:
-        return sum(result.score for result in self.checks)
-
-    @property
-    def max_score(self) -> float:
-        return sum(result.check.points for result in self.checks)
-
-
-@dataclass
-class AssignmentResult:
-    """The functions of one assignment, and why any could not be graded."""
-
-    name: str
-    functions: dict[str, FunctionResult]
-    source: str = ""
-    problem: str = ""
-    seconds: float = 0.0
-
-    @property
-    def score(self) -> float:
-        return sum(f.score for f in self.functions.values())
-
-    @property
-    def max_score(self) -> float:
-        return sum(f.max_score for f in self.functions.values())
-
-
-def _failed(check: Check, call: str, expected: str, got: str, detail: str = "") -> CheckResult:
-    return CheckResult(check, False, call, expected, got, detail)
+    return _result(check, NOT_RUN, cause=cause, why=why)
 
 
 def run_check(check: Check, student: Student) -> CheckResult:
@@ -124,7 +97,7 @@ def run_check(check: Check, student: Student) -> CheckResult:
             "an answer the grader can use",
             f"{type(error).__name__}: {error}",
         )
-    return CheckResult(check, True)
+    return _result(check, PASSED)
 
 
 def _first_failure(error: BaseException) -> CheckFailed | None:
@@ -169,51 +142,90 @@ def grade_module(
     -------
     AssignmentResult
     """
-    checks = checks_for(assignment, visibilities)
-    functions = {name: FunctionResult(name) for name in ASSIGNMENTS[assignment]}
-    result = AssignmentResult(assignment, functions, str(source or ""), problem)
+    checks = checks_for(assignment)
+    outcomes: dict[tuple[str, str], CheckResult] = {}
+    for check in checks:
+        if check.visibility not in visibilities:
+            ran = " and ".join(visibilities)
+            why = f"a {check.visibility} check: this grading ran the {ran} checks only"
+            outcomes[_key(check)] = not_run(check, PUBLIC_ONLY, why)
     if source is None and not problem:
-        result.problem = "not submitted"
-    if not result.problem:
-        with Sandbox(source, assignment, list(functions), limits, hidden) as sandbox:
+        problem = "not submitted"
+    if not problem:
+        with Sandbox(source, assignment, list(ASSIGNMENTS[assignment]), limits, hidden) as sandbox:
             try:
                 present = sandbox.start()
             except (LoadError, LimitExceeded) as error:
-                result.problem = f"your file could not be run: {error}"
+                problem = f"your file could not be run: {error}"
             else:
-                _run_checks(checks, Student(sandbox), present, functions)
-    if result.problem:
+                to_run = [c for c in checks if _key(c) not in outcomes]
+                _run_checks(to_run, Student(sandbox), present, outcomes)
+    if problem:
         for check in checks:
-            functions[check.function].checks.append(_failed(check, "", "", result.problem))
-        return result
-    _note_callers(functions)
-    return result
+            outcomes.setdefault(_key(check), not_run(check, PROBLEM, problem))
+    functions = tuple(
+        _function_result(name, [outcomes[_key(c)] for c in checks if c.function == name], checks)
+        for name in ASSIGNMENTS[assignment]
+    )
+    return AssignmentResult(assignment, _note_callers(functions), str(source or ""), problem)
+
+
+def _key(check: Check) -> tuple[str, str]:
+    return check.visibility, check.name
 
 
 def _run_checks(
     checks: list[Check],
     student: Student,
     present: dict[str, bool],
-    functions: dict[str, FunctionResult],
+    outcomes: dict[tuple[str, str], CheckResult],
 ) -> None:
     for check in checks:
         if not present.get(check.function):
             outcome = _failed(check, "", f"a function named {check.function}", "none defined")
         else:
             outcome = run_check(check, student)
-        functions[check.function].checks.append(outcome)
+        outcomes[_key(check)] = outcome
 
 
-def _note_callers(functions: dict[str, FunctionResult]) -> None:
+def _function_result(name: str, results: list[CheckResult], checks: list[Check]) -> FunctionResult:
+    """Apply the scoring rule: hold back supporting checks none of whose value checks passed."""
+    declared = {(c.function, c.name): c for c in checks}
+    passed = {r.name for r in results if r.outcome == PASSED}
+    titles = {r.name: r.title for r in results}
+    final = []
+    for result in results:
+        needs = declared[(name, result.name)].needs
+        if result.outcome == PASSED and needs and not passed & set(needs):
+            waits_for = tuple(titles[n] for n in needs if n in titles)
+            result = replace(result, outcome=HELD_BACK, why=held_back_why(name, waits_for))
+            result = replace(result, waits_for=waits_for)
+        final.append(result)
+    return FunctionResult(name, tuple(final))
+
+
+def held_back_why(function: str, waits_for: tuple[str, ...]) -> str:
+    """Why a supporting check's points are held back, in words."""
+    if len(waits_for) == 1:
+        return f"these points count once {function} passes the check: {waits_for[0]}"
+    listed = "; ".join(waits_for)
+    return f"these points count once {function} passes one of the checks: {listed}"
+
+
+def _note_callers(functions: tuple[FunctionResult, ...]) -> tuple[FunctionResult, ...]:
     """Say when a failing function calls another function that fails too."""
-    failing = {name for name, f in functions.items() if f.score < f.max_score}
-    for name in failing:
-        culprits = [c for c in callees(name) if c in failing]
-        if culprits:
-            functions[name].notes.append(
-                f"{name} calls your {', '.join(culprits)}, which also lost points: "
+    failing = {f.name for f in functions if f.score < f.max_score}
+    noted = []
+    for function in functions:
+        culprits = [c for c in callees(function.name) if c in failing]
+        if function.name in failing and culprits:
+            note = (
+                f"{function.name} calls your {', '.join(culprits)}, which also lost points: "
                 "fix that first, it may be the cause of some failures here."
             )
+            function = replace(function, notes=(*function.notes, note))
+        noted.append(function)
+    return tuple(noted)
 
 
 def grade_assignment(
@@ -258,6 +270,4 @@ def grade_assignment(
             hidden=hidden,
             problem=problem,
         )
-    result.source = str(file or "")
-    result.seconds = time.perf_counter() - started
-    return result
+    return replace(result, source=str(file or ""), seconds=time.perf_counter() - started)

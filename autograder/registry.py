@@ -38,6 +38,10 @@ class Check:
         ``"public"`` or ``"hidden"``, from the module it is declared in.
     name : str
         The Python name of the check, unique within its module.
+    needs : tuple of str
+        Empty for a value check. For a supporting check, the names of value
+        checks of the same function: its points count only when one of them
+        passes (see :func:`check`).
     """
 
     function: str
@@ -46,6 +50,12 @@ class Check:
     run: Callable[[Any], None]
     visibility: str
     name: str
+    needs: tuple[str, ...] = ()
+
+    @property
+    def supporting(self) -> bool:
+        """Whether the check's points wait for a value check (it has ``needs``)."""
+        return bool(self.needs)
 
     @property
     def assignment(self) -> str:
@@ -55,8 +65,22 @@ class Check:
 _DECLARED: dict[str, list[Check]] = {}
 
 
-def check(function: str, points: float, title: str) -> Callable[[Callable], Callable]:
+def check(
+    function: str, points: float, title: str, needs: tuple[str, ...] = ()
+) -> Callable[[Callable], Callable]:
     """Declare a check of ``function`` worth ``points``.
+
+    The scoring rule: a *value check* (no ``needs``) earns its points when it
+    passes. A *supporting check* names in ``needs`` the value checks of the
+    same function it depends on, and earns its points when it passes and one
+    of those passes too. Supporting properties (type and shape, no mutation,
+    invariants, monotonicity, agreement with the student's own helpers,
+    one-sided worked cases) are necessary but not sufficient: code without
+    logic has many of them (a constant is symmetric, weights that never move
+    never increase the loss), so they pay only for a function that also
+    computes something right. A supporting check that passes without its
+    value checks is "held back", and feedback says which check would release
+    it; when it fails, feedback shows the failure as for any check.
 
     Parameters
     ----------
@@ -66,6 +90,11 @@ def check(function: str, points: float, title: str) -> Callable[[Callable], Call
         Points the check is worth.
     title : str
         The property in plain words.
+    needs : tuple of str
+        For a supporting check, the Python names of value checks of
+        ``function`` (public or hidden) of which one must pass. A public
+        supporting check names at least one public value check, so that the
+        self-check can apply the rule too.
 
     Returns
     -------
@@ -73,13 +102,14 @@ def check(function: str, points: float, title: str) -> Callable[[Callable], Call
         A decorator that registers the check and returns it unchanged.
     """
     assignment_of(function)
+    needs = (needs,) if isinstance(needs, str) else tuple(needs)
 
     def register(run: Callable) -> Callable:
         module = run.__module__
         visibility = module.split(".")[-2] if module.count(".") >= 2 else "public"
         if visibility not in VISIBILITIES:
             visibility = "public"
-        declared = Check(function, title, float(points), run, visibility, run.__name__)
+        declared = Check(function, title, float(points), run, visibility, run.__name__, needs)
         _DECLARED.setdefault(module, []).append(declared)
         run.check = declared
         return run

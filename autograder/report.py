@@ -6,11 +6,12 @@ import csv
 import io
 from typing import Any
 
+from autograder import results
 from autograder.contract import ASSIGNMENTS
-from autograder.grading import AssignmentResult
+from autograder.results import FAILED, HELD_BACK, NOT_RUN, AssignmentResult, FunctionResult
 from autograder.submission import Submission
 
-PASS, FAIL = "✓", "✗"
+PASS, FAIL, HELD, SKIPPED = "✓", "✗", "○", "·"
 
 
 def points(value: float) -> float | int:
@@ -20,35 +21,7 @@ def points(value: float) -> float | int:
 
 def assignment_json(result: AssignmentResult) -> dict[str, Any]:
     """One graded assignment as plain data: the building block of :func:`submission_json`."""
-    functions: dict[str, Any] = {}
-    for name, function in result.functions.items():
-        functions[f"{result.name}.{name}"] = {
-            "score": float(function.score),
-            "max_score": float(function.max_score),
-            "failed": [
-                {
-                    "check": r.check.title,
-                    "points": r.check.points,
-                    "visibility": r.check.visibility,
-                    "input": r.call,
-                    "expected": r.expected,
-                    "got": r.got,
-                    **({"detail": r.detail} if r.detail else {}),
-                }
-                for r in function.checks
-                if not r.passed
-            ],
-            **({"notes": function.notes} if function.notes else {}),
-        }
-    return {
-        "name": result.name,
-        "score": float(result.score),
-        "max_score": float(result.max_score),
-        "file": result.source,
-        **({"problem": result.problem} if result.problem else {}),
-        "functions": functions,
-        "seconds": result.seconds,
-    }
+    return results.to_json(result)
 
 
 def submission_json(
@@ -137,41 +110,65 @@ def table(reports: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def failure_lines(failure: dict[str, Any]) -> list[str]:
+def failure_lines(failure: dict[str, Any] | results.Failure) -> list[str]:
     """Why a check failed: the failing input, what was expected, what came back.
 
     Parameters
     ----------
-    failure : dict
-        One entry of a function's ``"failed"`` list in :func:`submission_json`.
+    failure : Failure or dict
+        A :class:`~autograder.results.Failure`, or one entry of a function's
+        ``"failed"`` list in :func:`submission_json`.
 
     Returns
     -------
     list of str
         The lines every report shows for it (terminal, Markdown, Gradescope).
     """
+    if isinstance(failure, dict):
+        failure = results.Failure(
+            failure["input"], failure["expected"], failure["got"], failure.get("detail", "")
+        )
     lines = []
-    if failure["input"]:
-        lines.append(f"failing input: {failure['input']}")
-    if failure["expected"]:
-        lines += [f"expected {failure['expected']}", f"got      {failure['got']}"]
+    if failure.call:
+        lines.append(f"failing input: {failure.call}")
+    if failure.expected:
+        lines += [f"expected {failure.expected}", f"got      {failure.got}"]
     else:
-        lines.append(failure["got"])
-    if failure.get("detail"):
-        lines.append(f"({failure['detail']})")
+        lines.append(failure.got)
+    if failure.detail:
+        lines.append(f"({failure.detail})")
     return lines
 
 
-def _function_feedback(name: str, function: dict[str, Any]) -> list[str]:
-    score = f"{points(function['score'])} / {points(function['max_score'])}"
-    if not function["failed"]:
-        return [f"  {name}  {score}  {PASS}"]
-    lines = [f"  {name}  {score}"]
-    for failure in function["failed"]:
-        lines.append(f"    {FAIL} {failure['check']} ({points(failure['points'])} pts)")
-        lines.extend(f"      {line}" for line in failure_lines(failure))
-    lines.extend(f"    note: {note}" for note in function.get("notes", ()))
+def _grouped(checks: tuple[results.CheckResult, ...]) -> dict[str, list[results.CheckResult]]:
+    """Checks grouped by their reason (``why``), in order of first appearance."""
+    groups: dict[str, list[results.CheckResult]] = {}
+    for check in checks:
+        groups.setdefault(check.why, []).append(check)
+    return groups
+
+
+def _function_feedback(function: FunctionResult) -> list[str]:
+    score = f"{points(function.score)} / {points(function.max_score)}"
+    if function.score == function.max_score:
+        return [f"  {function.name}  {score}  {PASS}"]
+    lines = [f"  {function.name}  {score}"]
+    for check in function.having(FAILED):
+        lines.append(f"    {FAIL} {check.title} ({_pts(check.points)})")
+        lines.extend(f"      {line}" for line in failure_lines(check.failure))
+    for why, held in _grouped(function.having(HELD_BACK)).items():
+        lost = _pts(sum(c.points for c in held))
+        lines.append(f"    {HELD} passed, but held back ({lost}): {why}")
+        lines.extend(f"      - {c.title}" for c in held)
+    not_run = tuple(c for c in function.having(NOT_RUN) if c.in_grade)
+    for why, skipped in _grouped(not_run).items():
+        lines.append(f"    {SKIPPED} not run ({_pts(sum(c.points for c in skipped))}): {why}")
+    lines.extend(f"    note: {note}" for note in function.notes)
     return lines
+
+
+def _pts(value: float) -> str:
+    return f"{points(value)} pt" if value == 1 else f"{points(value)} pts"
 
 
 def feedback(report: dict[str, Any], hidden_ran: bool = True) -> str:
@@ -197,9 +194,8 @@ def feedback(report: dict[str, Any], hidden_ran: bool = True) -> str:
         if "problem" in graded:
             lines.append(f"  {FAIL} {graded['problem']}")
             continue
-        for key, function in report["functions"].items():
-            if key.startswith(f"{assignment}."):
-                lines.extend(_function_feedback(key.split(".", 1)[1], function))
+        for function in results.from_json(report, assignment).functions:
+            lines.extend(_function_feedback(function))
     if not hidden_ran:
         lines.append(
             "These are the public checks only: hidden checks also count towards your grade."
