@@ -53,7 +53,8 @@ def returned(outcome: Outcome) -> Any:
         raise CheckFailed("a result", describe_raised(outcome.error))
     if outcome.warnings:
         raise CheckFailed(
-            "no warning (your task statement: no RuntimeWarning may escape)", "; ".join(outcome.warnings)
+            "no warning (your task statement: no RuntimeWarning may escape)",
+            "; ".join(outcome.warnings),
         )
     return outcome.value
 
