@@ -22,6 +22,7 @@ from autograder import profiles, replay
 from autograder.contract import ASSIGNMENTS
 from autograder.grading import grade_module
 from autograder.registry import VISIBILITIES, Check, checks_for
+from autograder.results import PASSED
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 
@@ -100,10 +101,11 @@ def _record(assignments: set[str], folder: Path, scratch: Path) -> None:
     try:
         for assignment in sorted(assignments):
             result = grade_module(assignment, REFERENCE / f"{assignment}.py")
-            failed = [c for f in result.functions.values() for c in f.checks if not c.passed]
+            failed = [c for f in result.functions for c in f.checks if c.outcome != PASSED]
             if result.problem or failed:
                 why = result.problem or "; ".join(
-                    f"{c.check.name}: {c.call} {c.got}" for c in failed[:3]
+                    f"{c.name}: {c.failure.call} {c.failure.got}" if c.failure else c.name
+                    for c in failed[:3]
                 )
                 raise RecordingError(f"the reference fails checks of {assignment}: {why}")
     finally:
