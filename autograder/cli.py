@@ -6,13 +6,14 @@ import argparse
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from autograder import exports, profiles, report
+from autograder import cluster, exports, profiles, report
 from autograder.grading import grade_assignment
 from autograder.registry import VISIBILITIES
 from autograder.sandbox import ISOLATION_CHOICES, IsolationError, Limits, resolve_isolation
@@ -33,6 +34,27 @@ def _grade_part(
     return report.assignment_json(result)
 
 
+def _grade_parts_here(
+    tasks: list[tuple[Submission, str]],
+    visibilities: tuple[str, ...],
+    limits: Limits,
+    hidden: list[Path],
+    jobs: int,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Grade ``tasks`` on this machine; yields (task index, part) as each finishes."""
+    if jobs <= 1 or len(tasks) == 1:
+        for index, (submission, assignment) in enumerate(tasks):
+            yield index, _grade_part(submission, assignment, visibilities, limits, hidden)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(_grade_part, s, a, visibilities, limits, hidden): index
+            for index, (s, a) in enumerate(tasks)
+        }
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
 def grade_all(
     submissions: list[Submission],
     *,
@@ -41,6 +63,7 @@ def grade_all(
     hidden: list[Path] | None = None,
     jobs: int = 1,
     progress: bool = False,
+    scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
     """Grade submissions, each assignment of each a separate task, in parallel.
 
@@ -58,6 +81,9 @@ def grade_all(
         Worker processes (1: grade in this process).
     progress : bool
         Show a progress bar on standard error.
+    scheduler : str, optional
+        A Dask scheduler's address (``tcp://HOST:PORT``): grade on that
+        cluster (:mod:`autograder.cluster`) instead of here; ``jobs`` is then unused.
 
     Returns
     -------
@@ -68,19 +94,14 @@ def grade_all(
     hidden = hidden or []
     tasks = [(s, a) for s in submissions for a in s.assignments]
     bar = tqdm(total=len(tasks), unit="assignment", disable=not progress, file=sys.stderr)
-    parts: list[dict[str, Any]] = []
-    if jobs <= 1 or len(tasks) == 1:
-        for submission, assignment in tasks:
-            parts.append(_grade_part(submission, assignment, visibilities, limits, hidden))
-            bar.update()
+    parts: list[dict[str, Any]] = [{} for _ in tasks]
+    if scheduler:
+        finished = cluster.grade_parts(tasks, scheduler, visibilities=visibilities, limits=limits)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(_grade_part, s, a, visibilities, limits, hidden) for s, a in tasks
-            ]
-            for future in futures:
-                parts.append(future.result())
-                bar.update()
+        finished = _grade_parts_here(tasks, visibilities, limits, hidden, jobs)
+    for index, part in finished:
+        parts[index] = part
+        bar.update()
     bar.close()
     reports, start = [], 0
     for submission in submissions:
@@ -138,6 +159,11 @@ def _parser() -> argparse.ArgumentParser:
         "else process, except as root, where grading without bubblewrap is refused",
     )
     grade.add_argument("--no-feedback", action="store_true", help="print the score table only")
+    grade.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="grade on this Dask cluster instead of here (pip install '.[dask]'; see README)",
+    )
     build = commands.add_parser(
         "build",
         help="regenerate the course files from reference/ and assignments/text/",
@@ -219,14 +245,19 @@ def main(argv: list[str] | None = None) -> int:
         f"(isolation: {level}, checks: {'+'.join(visibilities)})",
         file=sys.stderr,
     )
-    reports = grade_all(
-        submissions,
-        visibilities=visibilities,
-        limits=Limits(call_seconds=max(2.0, args.call_timeout)),
-        hidden=[folder.resolve()],
-        jobs=max(1, args.jobs),
-        progress=len(submissions) > 1 or not args.json,
-    )
+    try:
+        reports = grade_all(
+            submissions,
+            visibilities=visibilities,
+            limits=Limits(call_seconds=max(2.0, args.call_timeout)),
+            hidden=[folder.resolve()],
+            jobs=max(1, args.jobs),
+            progress=len(submissions) > 1 or not args.json,
+            scheduler=args.scheduler,
+        )
+    except cluster.ClusterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if args.csv:
         args.csv.write_text(report.to_csv(reports))
     if args.out:

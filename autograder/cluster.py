@@ -1,0 +1,223 @@
+"""Grading on a Dask cluster: each (submission, assignment) a task on a worker.
+
+``python -m autograder grade CLASS --scheduler tcp://HOST:PORT`` sends every
+graded assignment of every student to an existing ``distributed`` cluster. The
+task carries the student's file itself (its name and bytes, never a path:
+workers need not share a file system with the grader); the worker writes it to
+a private temporary folder and grades it exactly as local grading does, in its
+own sandbox, with the same checks, recordings and limits. The result comes
+back as plain data, and the grader puts back the file's path as the grader saw
+it, so the reports equal local grading's.
+
+Faults: Dask reschedules the tasks of a worker that dies on another one (up to
+the scheduler's ``distributed.scheduler.allowed-failures`` deaths per task);
+a task that still cannot finish (``KilledWorker``) or that raises becomes a
+problem entry of that one student's assignment. Each task's result is taken
+once, so a rerun task cannot grade a student twice.
+
+Needs the ``dask`` extra: ``pip install '.[dask]'``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from autograder import profiles, report
+from autograder.grading import grade_assignment, grade_module
+from autograder.sandbox import Limits
+from autograder.submission import Submission
+
+RETRIES = 1
+"""Extra attempts for a task that raised on its worker (a worker's death is retried by Dask)."""
+
+CONNECT_SECONDS = 30
+"""How long to wait for the scheduler before giving up."""
+
+TASKS_PER_THREAD = 4
+"""Tasks in flight per worker thread: keeps workers busy without loading every file at once."""
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be reached or lost the run (not one student's fault)."""
+
+
+@dataclass(frozen=True)
+class ShippedFile:
+    """A student's file as it travels to a worker: its name and its bytes.
+
+    Attributes
+    ----------
+    name : str
+        The file's name (``critical_points.ipynb``); the suffix says how to read it.
+    content : bytes
+        Its bytes, read on the grader's machine.
+    """
+
+    name: str
+    content: bytes
+
+
+def ship(submission: Submission, assignment: str) -> ShippedFile | None:
+    """The file of ``submission`` for ``assignment`` as data (None: not submitted)."""
+    file = submission.files.get(assignment)
+    if file is None:
+        return None
+    return ShippedFile(Path(file).name, Path(file).read_bytes())
+
+
+@cache
+def _worker_scratch() -> Path:
+    """This worker's folder for the files it receives (hidden from every sandbox)."""
+    return Path(tempfile.mkdtemp(prefix="autograder-cluster-")).resolve()
+
+
+def grade_shipped(
+    name: str,
+    file: ShippedFile | None,
+    assignment: str,
+    visibilities: tuple[str, ...],
+    limits: Limits,
+) -> dict[str, Any]:
+    """Grade one shipped file on a worker: the task each (submission, assignment) becomes.
+
+    Parameters
+    ----------
+    name : str
+        The student's name.
+    file : ShippedFile or None
+        The file to grade; None when the student did not submit this assignment.
+    assignment : str
+        The assignment.
+    visibilities : tuple of str
+        Which checks run.
+    limits : Limits
+        Sandbox limits.
+
+    Returns
+    -------
+    dict
+        :func:`autograder.report.assignment_json` of the graded assignment.
+    """
+    profiles.use("grading")
+    scratch = _worker_scratch()
+    with tempfile.TemporaryDirectory(dir=scratch) as folder:
+        files = {}
+        if file is not None:
+            path = Path(folder) / Path(file.name).name
+            path.write_bytes(file.content)
+            files[assignment] = path
+        submission = Submission(name, files, [assignment])
+        result = grade_assignment(
+            submission, assignment, visibilities=visibilities, limits=limits, hidden=[scratch]
+        )
+    return report.assignment_json(result)
+
+
+def _failed_part(assignment: str, visibilities: tuple[str, ...], error: BaseException) -> dict:
+    """The part of a task the cluster could not finish: every check fails with the reason."""
+    reason = f"grading failed on the cluster ({type(error).__name__}: {error})"
+    if type(error).__name__ == "KilledWorker":
+        reason = (
+            "grading stopped the cluster's worker each time it was tried "
+            "(your code may have crashed or ended the grader's process)"
+        )
+    result = grade_module(assignment, None, visibilities=visibilities, problem=reason)
+    result.seconds = 0.0
+    return report.assignment_json(result)
+
+
+def grade_parts(
+    tasks: list[tuple[Submission, str]],
+    address: str,
+    *,
+    visibilities: tuple[str, ...],
+    limits: Limits,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Grade ``tasks`` on the cluster at ``address``, yielding results as they finish.
+
+    Parameters
+    ----------
+    tasks : list of (Submission, str)
+        Each (submission, assignment) to grade.
+    address : str
+        The scheduler, ``tcp://HOST:PORT``.
+    visibilities : tuple of str
+        Which checks run.
+    limits : Limits
+        Sandbox limits.
+
+    Yields
+    ------
+    index : int
+        The task's position in ``tasks``; each is yielded exactly once.
+    part : dict
+        Its :func:`autograder.report.assignment_json`, with the file's path as given.
+
+    Raises
+    ------
+    ClusterError
+        When the scheduler cannot be reached or the run is lost with it.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ClusterError(
+            "grading on a cluster needs Dask's distributed: pip install "
+            "'dl-optimization-exercises[dask]'"
+        ) from None
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except OSError as error:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+    run = uuid.uuid4().hex[:8]
+    with client:
+        threads = sum(client.nthreads().values())
+        window = max(8, TASKS_PER_THREAD * threads)
+        pending = iter(enumerate(tasks))
+        indices: dict[Any, int] = {}
+
+        def submit_next() -> Any:
+            index, (submission, assignment) = next(pending)
+            future = client.submit(
+                grade_shipped,
+                submission.name,
+                ship(submission, assignment),
+                assignment,
+                visibilities,
+                limits,
+                key=f"grade-{assignment}-{run}-{index}",
+                pure=False,
+                retries=RETRIES,
+            )
+            indices[future] = index
+            return future
+
+        first = [submit_next() for _ in range(min(window, len(tasks)))]
+        flying = as_completed(first, loop=client.loop)
+        for future in flying:
+            index = indices.pop(future)
+            submission, assignment = tasks[index]
+            part = _result(future, assignment, visibilities)
+            part["file"] = str(submission.files.get(assignment) or "")
+            with contextlib.suppress(StopIteration):
+                flying.add(submit_next())
+            yield index, part
+
+
+def _result(future: Any, assignment: str, visibilities: tuple[str, ...]) -> dict[str, Any]:
+    """A finished task's part; a task that failed becomes a problem entry, a lost run an error."""
+    from distributed.client import FutureCancelledError
+
+    try:
+        return future.result()
+    except FutureCancelledError as error:
+        raise ClusterError(f"the cluster lost the run: {error}") from None
+    except Exception as error:  # KilledWorker, or an error the grader raised on the worker
+        return _failed_part(assignment, visibilities, error)
