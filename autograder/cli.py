@@ -96,7 +96,9 @@ def grade_all(
     bar = tqdm(total=len(tasks), unit="assignment", disable=not progress, file=sys.stderr)
     parts: list[dict[str, Any]] = [{} for _ in tasks]
     if scheduler:
-        finished = cluster.grade_parts(tasks, scheduler, visibilities=visibilities, limits=limits)
+        finished = cluster.grade_parts(
+            tasks, scheduler, visibilities=visibilities, limits=limits, hidden=hidden
+        )
     else:
         finished = _grade_parts_here(tasks, visibilities, limits, hidden, jobs)
     for index, part in finished:

@@ -21,6 +21,7 @@ Needs the ``dask`` extra: ``pip install '.[dask]'``.
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from typing import Any
 
 from autograder import profiles, report
 from autograder.grading import grade_assignment, grade_module
-from autograder.sandbox import Limits
+from autograder.sandbox import IsolationError, Limits, isolation_level, resolve_isolation
 from autograder.submission import Submission
 
 RETRIES = 1
@@ -84,6 +85,8 @@ def grade_shipped(
     assignment: str,
     visibilities: tuple[str, ...],
     limits: Limits,
+    isolation: str,
+    hidden: list[Path],
 ) -> dict[str, Any]:
     """Grade one shipped file on a worker: the task each (submission, assignment) becomes.
 
@@ -99,12 +102,24 @@ def grade_shipped(
         Which checks run.
     limits : Limits
         Sandbox limits.
+    isolation : str
+        The isolation level the grader chose; the worker grades at that level or not at all.
+    hidden : list of pathlib.Path
+        Folders the grader hides (the class folder), hidden here too where they exist
+        (a worker sharing a file system with the grader); the worker's own folder of
+        received files always is.
 
     Returns
     -------
     dict
         :func:`autograder.report.assignment_json` of the graded assignment.
+
+    Raises
+    ------
+    IsolationError
+        When this worker cannot isolate student code at ``isolation``.
     """
+    os.environ["AUTOGRADER_ISOLATION"] = resolve_isolation(isolation)  # as the CLI does here
     profiles.use("grading")
     scratch = _worker_scratch()
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
@@ -115,7 +130,11 @@ def grade_shipped(
             files[assignment] = path
         submission = Submission(name, files, [assignment])
         result = grade_assignment(
-            submission, assignment, visibilities=visibilities, limits=limits, hidden=[scratch]
+            submission,
+            assignment,
+            visibilities=visibilities,
+            limits=limits,
+            hidden=[scratch, *hidden],
         )
     return report.assignment_json(result)
 
@@ -129,7 +148,6 @@ def _failed_part(assignment: str, visibilities: tuple[str, ...], error: BaseExce
             "(your code may have crashed or ended the grader's process)"
         )
     result = grade_module(assignment, None, visibilities=visibilities, problem=reason)
-    result.seconds = 0.0
     return report.assignment_json(result)
 
 
@@ -139,8 +157,12 @@ def grade_parts(
     *,
     visibilities: tuple[str, ...],
     limits: Limits,
+    hidden: list[Path],
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Grade ``tasks`` on the cluster at ``address``, yielding results as they finish.
+
+    The isolation level chosen here (:func:`autograder.sandbox.isolation_level`:
+    the CLI's ``--isolation``) travels with each task.
 
     Parameters
     ----------
@@ -152,6 +174,8 @@ def grade_parts(
         Which checks run.
     limits : Limits
         Sandbox limits.
+    hidden : list of pathlib.Path
+        Folders the sandboxes must hide, as for local grading.
 
     Yields
     ------
@@ -163,7 +187,8 @@ def grade_parts(
     Raises
     ------
     ClusterError
-        When the scheduler cannot be reached or the run is lost with it.
+        When the scheduler cannot be reached, the run is lost with it, or a
+        worker cannot isolate student code at the chosen level.
     """
     try:
         from distributed import Client, as_completed
@@ -176,7 +201,7 @@ def grade_parts(
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except OSError as error:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}") from None
-    run = uuid.uuid4().hex[:8]
+    run, isolation = uuid.uuid4().hex[:8], isolation_level()
     with client:
         threads = sum(client.nthreads().values())
         window = max(8, TASKS_PER_THREAD * threads)
@@ -192,6 +217,8 @@ def grade_parts(
                 assignment,
                 visibilities,
                 limits,
+                isolation,
+                hidden,
                 key=f"grade-{assignment}-{run}-{index}",
                 pure=False,
                 retries=RETRIES,
@@ -219,5 +246,7 @@ def _result(future: Any, assignment: str, visibilities: tuple[str, ...]) -> dict
         return future.result()
     except FutureCancelledError as error:
         raise ClusterError(f"the cluster lost the run: {error}") from None
+    except IsolationError as error:  # the worker's fault, not the student's
+        raise ClusterError(f"a worker cannot grade safely: {error}") from None
     except Exception as error:  # KilledWorker, or an error the grader raised on the worker
         return _failed_part(assignment, visibilities, error)

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT
 
-from autograder.sandbox import isolation_level
+from autograder.sandbox import resolve_isolation
 
 distributed = pytest.importorskip(
     "distributed", reason="distributed is not installed (pip install '.[dask]'; CI installs it)"
@@ -37,8 +38,8 @@ distributed = pytest.importorskip(
 DEMO = ROOT / "assignments" / "submitted"
 HOSTILE = ROOT / "tests" / "hostile" / "vanishing_gradients"
 HONEST = CORPUS / "vanishing_gradients" / "correct_loops.py"
-# Attacks both isolation levels survive locally (the grader killer is tested on its own).
-HOSTILE_STUDENTS = ("exits", "crashes", "forge_protocol", "lies")
+# Attacks on the grader and on the machine (the worker here): the OS sandbox stops the last two.
+HOSTILE_STUDENTS = ("exits", "crashes", "forge_protocol", "lies", "kill_parent", "write_outside")
 DASK = Path(sys.executable).with_name("dask")
 # As the README advises: one task per worker thread at a time (a worker's death costs only
 # the task it ran), and a task that kills two workers is given up (a problem entry).
@@ -187,10 +188,25 @@ def test_the_demo_class_is_graded_as_here(
     assert paths and all(p.startswith(str(DEMO)) for p in paths)  # the paths as given here
 
 
+@pytest.mark.skipif(
+    resolve_isolation() != "bubblewrap", reason="the grader killer needs the OS sandbox"
+)
 def test_a_hostile_class_is_graded_as_here(cluster: Cluster, tmp_path: Path) -> None:
     files = {name: HOSTILE / f"{name}.py" for name in HOSTILE_STUDENTS}
     folder = _class_of(tmp_path, files | {"honest": HONEST})
+    victim = folder / "honest" / "vanishing_gradients.py"
+    run_id = uuid.uuid4().hex
+    vandal = folder / "write_outside" / "vanishing_gradients.py"
+    placeholders = {"__RUN_ID__": run_id, "__VICTIM__": str(victim), "__REPO__": str(ROOT)}
+    text = vandal.read_text()
+    for placeholder, value in placeholders.items():
+        text = text.replace(placeholder, value)
+    vandal.write_text(text)
+    honest = victim.read_bytes()
     reports = _same_as_here(folder, cluster, tmp_path, _here(folder, tmp_path / "here"))
+    assert victim.read_bytes() == honest
+    for place in (Path("/tmp"), Path("/var/tmp"), ROOT / "tests", folder):
+        assert not (place / f"pwned_{run_id}").exists(), place
     graded = {r["submission"]: r["assignments"]["vanishing_gradients"] for r in reports}
     assert graded["honest"]["score"] == graded["honest"]["max_score"] > 0
     for name in HOSTILE_STUDENTS:
@@ -201,16 +217,15 @@ def _problems(report: dict) -> list[str]:
     return [a["problem"] for a in report["assignments"].values() if "problem" in a]
 
 
-@pytest.mark.skipif(
-    isolation_level() != "process", reason="the sandbox keeps the worker out of reach"
-)
 def test_a_student_that_kills_every_worker_gets_a_problem_entry(
     cluster: Cluster, tmp_path: Path
 ) -> None:
-    # At the process level the child can signal its parent, the worker; the nanny
-    # restarts it, the scheduler retries the task once more, then gives it up.
+    # At the process level (asked for here, and sent with each task) the child can signal
+    # its parent, the worker; the nanny restarts it, the scheduler retries the task once
+    # more, then gives it up.
     folder = _class_of(tmp_path, {"killer": HOSTILE / "kill_parent.py", "honest": HONEST})
-    run = _grade(folder, tmp_path / "cluster", "--scheduler", cluster.address)
+    command = ["--scheduler", cluster.address, "--isolation", "process"]
+    run = _grade(folder, tmp_path / "cluster", *command)
     reports = {r["submission"]: r for r in json.loads(run.stdout)}
     assert list(reports) == ["honest", "killer"]
     graded = {name: r["assignments"]["vanishing_gradients"] for name, r in reports.items()}
