@@ -6,15 +6,19 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
 from autograder import cluster, exports, profiles, report
-from autograder.grading import grade_assignment
+from autograder.grading import grade_assignment, grade_module
 from autograder.registry import VISIBILITIES
 from autograder.sandbox import ISOLATION_CHOICES, IsolationError, Limits, resolve_isolation
 from autograder.submission import Submission, SubmissionError, discover
@@ -27,32 +31,76 @@ def _grade_part(
     limits: Limits,
     hidden: list[Path],
 ) -> dict[str, Any]:
+    """Grade one assignment of one submission; whatever goes wrong is its problem entry."""
     profiles.use("grading")
-    result = grade_assignment(
-        submission, assignment, visibilities=visibilities, limits=limits, hidden=hidden
-    )
+    try:
+        result = grade_assignment(
+            submission, assignment, visibilities=visibilities, limits=limits, hidden=hidden
+        )
+        return report.assignment_json(result)
+    except Exception as error:
+        if os.environ.get("AUTOGRADER_DEBUG"):
+            raise
+        problem = f"the grader failed on this submission ({type(error).__name__}: {error})"
+        return problem_part(assignment, problem, visibilities)
+
+
+def problem_part(assignment: str, problem: str, visibilities: tuple[str, ...]) -> dict[str, Any]:
+    """An assignment that could not be graded: every check failed with ``problem``."""
+    result = grade_module(assignment, None, visibilities=visibilities, problem=problem)
     return report.assignment_json(result)
 
 
-def _grade_parts_here(
-    tasks: list[tuple[Submission, str]],
-    visibilities: tuple[str, ...],
-    limits: Limits,
-    hidden: list[Path],
-    jobs: int,
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Grade ``tasks`` on this machine; yields (task index, part) as each finishes."""
-    if jobs <= 1 or len(tasks) == 1:
-        for index, (submission, assignment) in enumerate(tasks):
-            yield index, _grade_part(submission, assignment, visibilities, limits, hidden)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            pool.submit(_grade_part, s, a, visibilities, limits, hidden): index
-            for index, (s, a) in enumerate(tasks)
-        }
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+WORKER_DIED = (
+    "the grading process died while grading this submission (did it use too much "
+    "memory?); the rest of the class was graded"
+)
+"""The problem entry of a task that ended its worker process."""
+
+Task = tuple[Submission, str]
+Grader = Callable[[Submission, str], dict[str, Any]]
+
+
+def _in_workers(
+    tasks: list[Task], jobs: int, grade: Grader, visibilities: tuple[str, ...]
+) -> Iterator[tuple[int, dict]]:
+    """Grade ``tasks`` in ``jobs`` worker processes; yield (task index, part) as each ends.
+
+    At most ``jobs`` tasks run at a time, so when a worker dies (the pool is
+    then broken) the suspects are known: each is graded again alone in a
+    fresh process, and the one that ends its process again gets
+    :data:`WORKER_DIED` as its problem. Every other task is graded as usual.
+    """
+    waiting = deque(range(len(tasks)))
+    suspects: deque[int] = deque()
+    while waiting or suspects:
+        if suspects:
+            index = suspects.popleft()
+            with ProcessPoolExecutor(max_workers=1) as alone:
+                try:
+                    part = alone.submit(grade, *tasks[index]).result()
+                except BrokenProcessPool:
+                    part = problem_part(tasks[index][1], WORKER_DIED, visibilities)
+            yield index, part
+            continue
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            running: dict[Future[dict[str, Any]], int] = {}
+            broken = False
+            while (waiting or running) and not broken:
+                while waiting and len(running) < jobs:
+                    index = waiting.popleft()
+                    running[pool.submit(grade, *tasks[index])] = index
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = running.pop(future)
+                    try:
+                        part = future.result()
+                    except BrokenProcessPool:
+                        suspects.append(index)
+                        broken = True
+                        continue
+                    yield index, part
+            suspects.extend(running.values())
 
 
 def grade_all(
@@ -63,9 +111,14 @@ def grade_all(
     hidden: list[Path] | None = None,
     jobs: int = 1,
     progress: bool = False,
+    on_report: Callable[[int, dict[str, Any]], None] | None = None,
     scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
     """Grade submissions, each assignment of each a separate task, in parallel.
+
+    One submission never stops the others: whatever goes wrong while
+    grading it, its worker process dying included, becomes its problem
+    entry.
 
     Parameters
     ----------
@@ -81,6 +134,9 @@ def grade_all(
         Worker processes (1: grade in this process).
     progress : bool
         Show a progress bar on standard error.
+    on_report : callable, optional
+        Called with (index, report) as soon as a submission is graded, in the
+        order they finish (to write results as they come).
     scheduler : str, optional
         A Dask scheduler's address (``tcp://HOST:PORT``): grade on that
         cluster (:mod:`autograder.cluster`) instead of here; ``jobs`` is then unused.
@@ -88,29 +144,44 @@ def grade_all(
     Returns
     -------
     list of dict
-        One SPEC.md JSON object per submission, in the given order.
+        One JSON object of the contract per submission, in the given order.
     """
-    limits = limits or Limits()
-    hidden = hidden or []
+    limits, hidden = limits or Limits(), hidden or []
+    grade = partial(_grade_part, visibilities=visibilities, limits=limits, hidden=hidden)
     tasks = [(s, a) for s in submissions for a in s.assignments]
+    owner = [number for number, s in enumerate(submissions) for _ in s.assignments]
+    first = [0, *accumulate(len(s.assignments) for s in submissions)]
+    parts: list[dict[str, Any] | None] = [None] * len(tasks)
+    left = [len(s.assignments) for s in submissions]
+    reports: list[dict[str, Any] | None] = [None] * len(submissions)
     bar = tqdm(total=len(tasks), unit="assignment", disable=not progress, file=sys.stderr)
-    parts: list[dict[str, Any]] = [{} for _ in tasks]
     if scheduler:
-        finished = cluster.grade_parts(
+        finished: Iterable[tuple[int, dict]] = cluster.grade_parts(
             tasks, scheduler, visibilities=visibilities, limits=limits, hidden=hidden
         )
+    elif jobs <= 1 or len(tasks) == 1:
+        finished = ((i, grade(*t)) for i, t in enumerate(tasks))
     else:
-        finished = _grade_parts_here(tasks, visibilities, limits, hidden, jobs)
+        finished = _in_workers(tasks, jobs, grade, visibilities)
     for index, part in finished:
         parts[index] = part
         bar.update()
+        number = owner[index]
+        left[number] -= 1
+        if left[number]:
+            continue
+        count = len(submissions[number].assignments)
+        mine = [p for p in parts[first[number] : first[number] + count] if p is not None]
+        reports[number] = report.submission_json(submissions[number], mine)
+        if on_report is not None:
+            on_report(number, reports[number])
     bar.close()
-    reports, start = [], 0
-    for submission in submissions:
-        count = len(submission.assignments)
-        reports.append(report.submission_json(submission, parts[start : start + count]))
-        start += count
-    return reports
+    for number, submission in enumerate(submissions):  # a submission of no assignment
+        if reports[number] is None:
+            reports[number] = report.submission_json(submission, [])
+            if on_report is not None:
+                on_report(number, reports[number])
+    return [r for r in reports if r is not None]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -229,17 +300,19 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
         return _build(args.check)
+    for stream in (sys.stdout, sys.stderr):  # every output valid UTF-8, whatever the locale
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
     try:
-        submissions, is_class = discover(args.path)
-    except SubmissionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    try:
+        submissions, is_class, stray = discover(args.path)
         level = resolve_isolation(args.isolation)
-    except IsolationError as error:
+        names = [s.name for s in submissions]
+        export = exports.ClassExport(args.out, names, stray) if args.out else None
+    except (SubmissionError, IsolationError, exports.ExportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     os.environ["AUTOGRADER_ISOLATION"] = level  # the workers use the level chosen here
+    for entry in stray:
+        print(f"not graded: {entry}", file=sys.stderr)
     visibilities = ("public",) if args.public_only else VISIBILITIES
     folder = args.path if args.path.is_dir() else args.path.parent
     print(
@@ -247,6 +320,14 @@ def main(argv: list[str] | None = None) -> int:
         f"(isolation: {level}, checks: {'+'.join(visibilities)})",
         file=sys.stderr,
     )
+    listing = _JsonList(sys.stdout) if args.json and is_class else None
+
+    def graded(number: int, one: dict[str, Any]) -> None:
+        if export is not None:
+            export.add(one)
+        if listing is not None:
+            listing.add(number, one)
+
     try:
         reports = grade_all(
             submissions,
@@ -255,25 +336,56 @@ def main(argv: list[str] | None = None) -> int:
             hidden=[folder.resolve()],
             jobs=max(1, args.jobs),
             progress=len(submissions) > 1 or not args.json,
+            on_report=graded,
             scheduler=args.scheduler,
         )
     except cluster.ClusterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.csv:
-        args.csv.write_text(report.to_csv(reports))
-    if args.out:
-        written = exports.write_all(reports, args.out)
+        args.csv.write_text(report.to_csv(reports), encoding="utf-8")
+    if export is not None:
+        written = export.finish(reports)
         print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     if args.json:
-        print(json.dumps(reports if is_class else reports[0], indent=2, ensure_ascii=False))
+        if listing is not None:
+            listing.close()
+        else:
+            print(json.dumps(reports[0], indent=2, ensure_ascii=False))
         return 0
     if not args.no_feedback:
         for one in reports:
             print(report.feedback(one, hidden_ran="hidden" in visibilities))
             print()
+    for entry in stray:
+        print(f"not graded: {entry}")
     print(report.table(reports))
     if is_class:
         print()
         print(report.most_failed(exports.statistics(reports)))
     return 0
+
+
+class _JsonList:
+    """A class's JSON list on a stream, each student written as soon as all before are.
+
+    The finished output is one JSON list in the class's order; a run that
+    stops part-way leaves every student written so far on the stream.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.pending: dict[int, dict[str, Any]] = {}
+        self.next = 0
+
+    def add(self, number: int, one: dict[str, Any]) -> None:
+        self.pending[number] = one
+        while self.next in self.pending:
+            text = json.dumps(self.pending.pop(self.next), indent=2, ensure_ascii=False)
+            self.stream.write(("[\n" if self.next == 0 else ",\n") + text)
+            self.next += 1
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("[\n]\n" if self.next == 0 else "\n]\n")
+        self.stream.flush()

@@ -2,10 +2,11 @@
 
 ``python -m autograder grade CLASS --scheduler tcp://HOST:PORT`` sends every
 graded assignment of every student to an existing ``distributed`` cluster. The
-task carries the student's file itself (its name and bytes, never a path:
-workers need not share a file system with the grader); the worker writes it to
-a private temporary folder and grades it exactly as local grading does, in its
-own sandbox, with the same checks, recordings and limits. The result comes
+task carries the student's :class:`~autograder.submission.Submission` with
+that one file's bytes, read once when the class was found (never a path:
+workers need not share a file system with the grader); the worker grades it
+exactly as local grading does, in its own sandbox, with the same checks,
+recordings and limits. The result comes
 back as plain data, and the grader puts back the file's path as the grader saw
 it, so the reports equal local grading's.
 
@@ -25,7 +26,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,28 +50,18 @@ class ClusterError(RuntimeError):
     """The cluster cannot be reached or lost the run (not one student's fault)."""
 
 
-@dataclass(frozen=True)
-class ShippedFile:
-    """A student's file as it travels to a worker: its name and its bytes.
+def ship(submission: Submission, assignment: str) -> Submission:
+    """What a task carries: ``submission`` with only ``assignment``'s file (its bytes).
 
-    Attributes
-    ----------
-    name : str
-        The file's name (``critical_points.ipynb``); the suffix says how to read it.
-    content : bytes
-        Its bytes, read on the grader's machine.
+    A :class:`~autograder.submission.Submission` holds the bytes read when it
+    was found (or why they could not be read), so it travels as it is.
     """
-
-    name: str
-    content: bytes
-
-
-def ship(submission: Submission, assignment: str) -> ShippedFile | None:
-    """The file of ``submission`` for ``assignment`` as data (None: not submitted)."""
     file = submission.files.get(assignment)
-    if file is None:
-        return None
-    return ShippedFile(Path(file).name, Path(file).read_bytes())
+    return replace(
+        submission,
+        files={assignment: file} if file is not None else {},
+        assignments=[assignment],
+    )
 
 
 @cache
@@ -80,8 +71,7 @@ def _worker_scratch() -> Path:
 
 
 def grade_shipped(
-    name: str,
-    file: ShippedFile | None,
+    submission: Submission,
     assignment: str,
     visibilities: tuple[str, ...],
     limits: Limits,
@@ -92,10 +82,8 @@ def grade_shipped(
 
     Parameters
     ----------
-    name : str
-        The student's name.
-    file : ShippedFile or None
-        The file to grade; None when the student did not submit this assignment.
+    submission : Submission
+        What :func:`ship` sent: the student's file for this assignment, as bytes.
     assignment : str
         The assignment.
     visibilities : tuple of str
@@ -122,20 +110,13 @@ def grade_shipped(
     os.environ["AUTOGRADER_ISOLATION"] = resolve_isolation(isolation)  # as the CLI does here
     profiles.use("grading")
     scratch = _worker_scratch()
-    with tempfile.TemporaryDirectory(dir=scratch) as folder:
-        files = {}
-        if file is not None:
-            path = Path(folder) / Path(file.name).name
-            path.write_bytes(file.content)
-            files[assignment] = path
-        submission = Submission(name, files, [assignment])
-        result = grade_assignment(
-            submission,
-            assignment,
-            visibilities=visibilities,
-            limits=limits,
-            hidden=[scratch, *hidden],
-        )
+    result = grade_assignment(
+        submission,
+        assignment,
+        visibilities=visibilities,
+        limits=limits,
+        hidden=[scratch, *hidden],
+    )
     return report.assignment_json(result)
 
 
@@ -212,7 +193,6 @@ def grade_parts(
             index, (submission, assignment) = next(pending)
             future = client.submit(
                 grade_shipped,
-                submission.name,
                 ship(submission, assignment),
                 assignment,
                 visibilities,
@@ -232,7 +212,8 @@ def grade_parts(
             index = indices.pop(future)
             submission, assignment = tasks[index]
             part = _result(future, assignment, visibilities)
-            part["file"] = str(submission.files.get(assignment) or "")
+            file = submission.files.get(assignment)
+            part["file"] = file.path if file is not None else ""
             with contextlib.suppress(StopIteration):
                 flying.add(submit_next())
             yield index, part

@@ -3,7 +3,8 @@
 ``python -m autograder grade PATH --out DIR`` writes::
 
     DIR/grades.csv                     one row per student (as --csv)
-    DIR/grades.json                    everything, SPEC.md's JSON (a list)
+    DIR/grades.json                    everything, the contract's JSON (a list)
+    DIR/grades.jsonl                   one line per student, written as each is graded
     DIR/feedback/<student>.md, .html   each lost point with its reason and input
     DIR/gradescope/<student>/results.json
     DIR/summary.md                     class statistics, checks ranked by failures
@@ -14,6 +15,7 @@ Every file is built from the same JSON reports, so they carry the same scores.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -26,10 +28,64 @@ from autograder import report, results
 from autograder.contract import ASSIGNMENTS
 from autograder.registry import checks_for
 
+NAME_CHARS = 80
+"""The longest readable part of an export's file name."""
+
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{p}{n}" for p in ("com", "lpt") for n in "123456789"
+}
+"""Names Windows will not create a file under, whatever the extension."""
+
+
+class ExportError(ValueError):
+    """Two students' exports would land on the same file."""
+
 
 def safe_name(name: str) -> str:
-    """A file name for a student id (which may be a path)."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "submission"
+    """The readable part of a student's file name: letters and digits of any script kept.
+
+    Every other character (spaces, slashes, control characters, escapes) becomes
+    ``_``; leading and trailing dots and underscores are dropped.
+    """
+    kept = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+    kept = re.sub(r"_+", "_", kept)[:NAME_CHARS].strip("._-")
+    return kept or "submission"
+
+
+def _short_hash(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def export_names(names: list[str]) -> dict[str, str]:
+    """A file name for each student id: readable, and unique even where file names ignore case.
+
+    A name is :func:`safe_name` of the id, followed by ``-`` and a short hash of
+    the id wherever the two differ, the name is reserved on Windows, or two ids
+    would share a name.
+
+    Raises
+    ------
+    ExportError
+        When two ids still share a name (the same id twice).
+    """
+    twice = [name for name, count in Counter(names).items() if count > 1]
+    if twice:
+        raise ExportError(f"two submissions are both named {twice[0]!r}")
+    chosen = {}
+    for name in names:
+        safe = safe_name(name)
+        reserved = safe.split(".")[0].lower() in WINDOWS_RESERVED
+        chosen[name] = f"{safe}-{_short_hash(name)}" if safe != name or reserved else safe
+    counts = Counter(file.casefold() for file in chosen.values())
+    for name, file in chosen.items():
+        if counts[file.casefold()] > 1 and not file.endswith(_short_hash(name)):
+            chosen[name] = f"{file}-{_short_hash(name)}"
+    owners: dict[str, str] = {}
+    for name, file in chosen.items():
+        other = owners.setdefault(file.casefold(), name)
+        if other != name:
+            raise ExportError(f"{other!r} and {name!r} would share the export name {file!r}")
+    return chosen
 
 
 def feedback_markdown(one: dict[str, Any]) -> str:
@@ -192,9 +248,14 @@ def _distribution(scores: list[float], maximum: float) -> str:
     )
 
 
-def summary_markdown(reports: list[dict[str, Any]]) -> str:
-    """Class statistics: totals, per assignment and function, checks ranked by failures."""
+def summary_markdown(reports: list[dict[str, Any]], stray: list[str] | None = None) -> str:
+    """Class statistics: totals, per assignment and function, checks ranked by failures.
+
+    ``stray`` lists what the class folder held that was not graded.
+    """
     lines = [f"# Class summary ({len(reports)} submissions)", ""]
+    if stray:
+        lines += ["## Not graded", "", *(f"- {entry}" for entry in stray), ""]
     totals = [r["score"] for r in reports]
     maximum = max((r["max_score"] for r in reports), default=0.0)
     lines += [f"Total: {_distribution(totals, maximum)}", "", "## Per assignment", ""]
@@ -244,36 +305,89 @@ def totals_histogram(reports: list[dict[str, Any]], path: Path) -> bool:
     return True
 
 
-def write_all(reports: list[dict[str, Any]], out: Path) -> list[Path]:
-    """Write every export of a graded class into ``out``.
+class ClassExport:
+    """The exports of a class, written student by student as each is graded.
+
+    Each student's feedback and Gradescope file are written, and a line added
+    to ``grades.jsonl``, as soon as that student is graded, so a run that
+    stops later keeps them; :meth:`finish` writes the class-wide files.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The folder to write (created if needed).
+    names : list of str
+        Every student id of the class (their file names are chosen together).
+    stray : list of str
+        What the class folder held that was not graded (for the summary).
+
+    Raises
+    ------
+    ExportError
+        When two students' file names would collide.
+    """
+
+    def __init__(self, out: Path, names: list[str], stray: list[str] | None = None) -> None:
+        self.out = out
+        self.names = export_names(names)
+        self.stray = list(stray or [])
+        self.written: list[Path] = []
+        out.mkdir(parents=True, exist_ok=True)
+        self._lines = (out / "grades.jsonl").open("w", encoding="utf-8", errors="backslashreplace")
+        self.written.append(out / "grades.jsonl")
+
+    def _write(self, path: Path, text: str) -> None:
+        if path in self.written:
+            raise ExportError(f"{path} would be written twice")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
+        self.written.append(path)
+
+    def add(self, one: dict[str, Any]) -> None:
+        """Write one graded student's files and their line of ``grades.jsonl``."""
+        name = self.names[one["submission"]]
+        markdown = feedback_markdown(one)
+        self._write(self.out / "feedback" / f"{name}.md", markdown)
+        self._write(
+            self.out / "feedback" / f"{name}.html", markdown_to_html(markdown, one["submission"])
+        )
+        results = json.dumps(gradescope_results(one), indent=2, ensure_ascii=False) + "\n"
+        self._write(self.out / "gradescope" / name / "results.json", results)
+        self._lines.write(json.dumps(one, ensure_ascii=False) + "\n")
+        self._lines.flush()
+
+    def finish(self, reports: list[dict[str, Any]]) -> list[Path]:
+        """Write the class-wide files; return every file written."""
+        self._lines.close()
+        self._write(self.out / "grades.csv", report.to_csv(reports))
+        grades = json.dumps(reports, indent=2, ensure_ascii=False) + "\n"
+        self._write(self.out / "grades.json", grades)
+        self._write(self.out / "summary.md", summary_markdown(reports, self.stray))
+        if totals_histogram(reports, self.out / "totals.png"):
+            self.written.append(self.out / "totals.png")
+        return list(self.written)
+
+
+def write_all(
+    reports: list[dict[str, Any]], out: Path, stray: list[str] | None = None
+) -> list[Path]:
+    """Write every export of a graded class into ``out`` at once.
 
     Parameters
     ----------
     reports : list of dict
-        SPEC.md JSON objects, one per student.
+        JSON objects of the contract, one per student.
     out : pathlib.Path
         The folder to write (created if needed).
+    stray : list of str, optional
+        What the class folder held that was not graded.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    written = {out / "grades.csv": report.to_csv(reports)}
-    written[out / "grades.json"] = json.dumps(reports, indent=2, ensure_ascii=False) + "\n"
+    export = ClassExport(out, [one["submission"] for one in reports], stray)
     for one in reports:
-        name = safe_name(one["submission"])
-        markdown = feedback_markdown(one)
-        written[out / "feedback" / f"{name}.md"] = markdown
-        written[out / "feedback" / f"{name}.html"] = markdown_to_html(markdown, one["submission"])
-        results = json.dumps(gradescope_results(one), indent=2, ensure_ascii=False) + "\n"
-        written[out / "gradescope" / name / "results.json"] = results
-    written[out / "summary.md"] = summary_markdown(reports)
-    for path, text in written.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    paths = list(written)
-    if totals_histogram(reports, out / "totals.png"):
-        paths.append(out / "totals.png")
-    return paths
+        export.add(one)
+    return export.finish(reports)

@@ -250,16 +250,17 @@ def grade_assignment(
     Returns
     -------
     AssignmentResult
-        With ``source`` set to the student's own file and ``seconds`` to the
-        time it took.
+        With ``source`` set to where the student's file was found and
+        ``seconds`` to the time it took. The student's files are not opened
+        again: their bytes came with ``submission``.
     """
     started = time.perf_counter()
     file = submission.files.get(assignment)
     with tempfile.TemporaryDirectory(prefix="autograder-nb-") as scratch:
-        source, problem = None, ""
-        if file is not None:
+        source, problem = None, submission.problem
+        if file is not None and not problem:
             try:
-                source = python_source(file, Path(scratch))
+                source = python_source(file, assignment, Path(scratch))
             except SubmissionError as error:
                 problem = str(error)
         result = grade_module(
@@ -270,4 +271,5 @@ def grade_assignment(
             hidden=hidden,
             problem=problem,
         )
-    return replace(result, source=str(file or ""), seconds=time.perf_counter() - started)
+    found_at = file.path if file is not None else ""
+    return replace(result, source=found_at, seconds=time.perf_counter() - started)

@@ -19,6 +19,27 @@ def points(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
+def valid_text(data: Any) -> Any:
+    """``data`` with every string made valid UTF-8: a lone surrogate becomes its escape.
+
+    Student code can put lone surrogates (``"\\ud800"``) in exception messages
+    and answers; written as they are, they would make the JSON, the CSV or
+    the terminal output fail to encode. Dictionaries and lists are rebuilt;
+    everything else is returned as it is.
+    """
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return data.encode("utf-8", "backslashreplace").decode("utf-8")
+        return data
+    if isinstance(data, dict):
+        return {valid_text(key): valid_text(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [valid_text(item) for item in data]
+    return data
+
+
 def assignment_json(result: AssignmentResult) -> dict[str, Any]:
     """One graded assignment as plain data: the building block of :func:`submission_json`."""
     return results.to_json(result)
@@ -41,6 +62,7 @@ def submission_json(
     Returns
     -------
     dict
+        Every string in it valid UTF-8 (:func:`valid_text`).
     """
     data: dict[str, Any] = {
         "submission": submission.name,
@@ -59,7 +81,7 @@ def submission_json(
             "seconds": round(sum(p["seconds"] for p in parts), 3),
             "assignments": {p["name"]: round(p["seconds"], 3) for p in parts},
         }
-    return data
+    return valid_text(data)
 
 
 def csv_columns() -> list[str]:

@@ -64,10 +64,10 @@ def grade(
     """
     from autograder import profiles, report
     from autograder.grading import grade_assignment
-    from autograder.submission import Submission
+    from autograder.submission import Submission, read_file
 
     profiles.use(profile)
-    submission = Submission(notebook.name, {assignment: notebook}, [assignment])
+    submission = Submission(notebook.name, {assignment: read_file(notebook)}, [assignment])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = grade_assignment(submission, assignment, visibilities=visibilities, hidden=hidden)
