@@ -93,7 +93,7 @@ def test_notebook_code_keeps_setup_and_answer_cells_only(assignment: str, tmp_pa
     nb.cells.insert(len(nb.cells) - 1, scratch)
     path = tmp_path / f"{assignment}.ipynb"
     nbformat.write(nb, path)
-    code = notebook_code(path)
+    code = notebook_code(path.read_bytes())
     tree = ast.parse(code)
     defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
     assert defined == list(ASSIGNMENTS[assignment])
@@ -115,7 +115,7 @@ def test_notebook_without_nbgrader_metadata_keeps_every_code_cell(tmp_path: Path
     ]
     path = tmp_path / "vanishing_gradients.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    code = notebook_code(path)
+    code = notebook_code(path.read_bytes())
     assert "def sigmoid" in code and "# %matplotlib inline" in code
 
 
