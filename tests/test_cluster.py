@@ -130,7 +130,7 @@ def _without_timing(reports: list[dict]) -> list[dict]:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder``; JSON files without their timings."""
+    """Every file under ``folder``; JSON (and JSON-lines) files without their timings."""
     found = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
@@ -142,6 +142,10 @@ def _files(folder: Path) -> dict[str, bytes]:
                     data.pop("timing", None)
                     data.pop("execution_time", None)
                 content = json.dumps(data, sort_keys=True).encode()
+            elif path.suffix == ".jsonl":  # one line per student, in the order they finished
+                lines = [json.loads(line) for line in content.decode().splitlines()]
+                lines = sorted(_without_timing(lines), key=lambda one: one["submission"])
+                content = json.dumps(lines, sort_keys=True).encode()
             found[str(path.relative_to(folder))] = content
     return found
 
