@@ -46,6 +46,12 @@ MAX_CELL_CHARS = 256 << 10
 MAX_CODE_CHARS = 1 << 20
 """The most code, in characters, taken from one notebook's graded cells."""
 
+MAX_JSON_CONTAINERS = 200_000
+"""The most ``{`` and ``[`` a notebook's bytes may hold (checked before the JSON is parsed)."""
+
+MAX_JSON_ITEMS = 1_000_000
+"""The most ``,`` a notebook's bytes may hold (checked before the JSON is parsed)."""
+
 MAX_CLASS_ENTRIES = 10_000
 """The most entries read from the top of a class folder."""
 
@@ -516,6 +522,7 @@ def code_cells(data: bytes | str) -> list[CodeCell]:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as error:
         raise SubmissionError(f"not UTF-8 text at byte {error.start:,}") from None
+    _check_json_size(text)
     try:
         notebook = json.loads(text)
         if not isinstance(notebook, dict) or notebook.get("nbformat") != 4:
@@ -534,6 +541,22 @@ def code_cells(data: bytes | str) -> list[CodeCell]:
         for number, cell in enumerate(cells, start=1)
         if (code := _code_cell(cell, number)) is not None
     ]
+
+
+def _check_json_size(text: str) -> None:
+    """Refuse JSON whose parsed form could be many times its size (tiny objects by the million).
+
+    Counting brackets and commas (in strings too) bounds what parsing allocates:
+    a notebook of the largest allowed size parses to well under 200 MB.
+    """
+    containers = text.count("{") + text.count("[")
+    if containers > MAX_JSON_CONTAINERS:
+        raise SubmissionError(
+            f"{containers:,} JSON objects and lists; the limit is {MAX_JSON_CONTAINERS:,}"
+        )
+    items = text.count(",")
+    if items > MAX_JSON_ITEMS:
+        raise SubmissionError(f"{items:,} JSON items; the limit is {MAX_JSON_ITEMS:,}")
 
 
 def _code_cell(cell: object, number: int) -> CodeCell | None:

@@ -16,10 +16,12 @@ import io
 import json
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -332,6 +334,9 @@ def test_the_notebook_caps_are_checked_with_clear_messages() -> None:
         notebook_code(_notebook("x" * (MAX_CELL_CHARS + 1)))
     with pytest.raises(SubmissionError, match="not UTF-8"):
         notebook_code(b"\xff\xfe")
+    tiny_objects = '{"nbformat": 4, "cells": [], "x": [' + ",".join(["{}"] * 300_000) + "]}"
+    with pytest.raises(SubmissionError, match="JSON objects and lists; the limit is"):
+        notebook_code(tiny_objects)
     assert "\ud800" in notebook_code(_notebook('s = "\ud800"'))  # written escaped, later
 
 
@@ -346,3 +351,34 @@ def test_links_are_not_followed_by_mode_bits_alone(tmp_path: Path) -> None:
     found = discover(student)
     file = found.submissions[0].files["vanishing_gradients"]
     assert file.data is None and "is a link" in file.problem
+
+
+def test_an_interrupted_run_keeps_every_student_graded_so_far(tmp_path: Path) -> None:
+    """The grader is killed while one student is still graded: the one finished is kept."""
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    _student(submitted, "a_fast", {"vanishing_gradients.py": BROKEN})
+    sleeper = "import time\n\ndef sigmoid(z):\n    time.sleep(60)\n"
+    _student(submitted, "b_slow", {"vanishing_gradients.py": HONEST.read_text() + sleeper})
+    out, stdout = tmp_path / "out", tmp_path / "stdout.json"
+    command = [sys.executable, "-m", "autograder", "grade", submitted, "--json", "--jobs", "2"]
+    with stdout.open("wb") as sink:
+        grader = subprocess.Popen(
+            [*command, "--out", out, "--call-timeout", "2"],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        try:
+            lines = out / "grades.jsonl"
+            while grader.poll() is None and not (lines.exists() and lines.read_text()):
+                time.sleep(0.2)
+        finally:
+            os.killpg(grader.pid, signal.SIGKILL)
+            grader.wait()
+    kept = [json.loads(line) for line in (out / "grades.jsonl").read_text().splitlines()]
+    assert [one["submission"] for one in kept] == ["a_fast"]
+    assert (out / "feedback" / "a_fast.md").read_text().startswith("# Feedback for a_fast")
+    printed = json.loads(stdout.read_text() + "\n]")  # the list so far, left open
+    assert [one["submission"] for one in printed] == ["a_fast"]
