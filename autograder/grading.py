@@ -35,13 +35,18 @@ from autograder.results import (
     Failure,
     FunctionResult,
 )
-from autograder.sandbox import LimitExceeded, Limits, LoadError, Sandbox
+from autograder.sandbox import LimitExceeded, Limits, LoadError, Sandbox, capped
 from autograder.student import NotWrittenYet, Student
 from autograder.submission import Submission, SubmissionError, python_source
 
 
+# The most text one failed check may hold in each of its fields (it quotes student code).
+CHECK_TEXT_LIMIT = 2000
+
+
 def _failed(check: Check, call: str, expected: str, got: str, detail: str = "") -> CheckResult:
-    return _result(check, FAILED, failure=Failure(call, expected, got, detail))
+    texts = (capped(text, CHECK_TEXT_LIMIT) for text in (call, expected, got, detail))
+    return _result(check, FAILED, failure=Failure(*texts))
 
 
 def _result(check: Check, outcome: str, **more: object) -> CheckResult:

@@ -108,7 +108,7 @@ class Limits:
     memory_bytes: int = 2 * 1024**3
     cpu_seconds: int = 600
     file_bytes: int = 4 * 1024**2
-    answer_bytes: int = 64 * 1024**2
+    answer_bytes: int = 16 * 1024**2
     folder_bytes: int = 64 * 1024**2
 
 
@@ -544,12 +544,8 @@ class Sandbox:
             "consume": consume,
         }
         self._discard_unasked()
-        try:
-            self._process.stdin.write(codec.dumps(request))
-            self._process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise self._died("before the call") from None
         deadline = time.monotonic() + self.limits.call_seconds
+        self._send(codec.dumps(request), deadline, during=f"{function}(...)")
         while True:
             answer = self._read_answer(
                 deadline - time.monotonic(),
@@ -648,6 +644,7 @@ class Sandbox:
         )
         output.close()
         os.close(write_end)
+        os.set_blocking(self._process.stdin.fileno(), False)
         self._answers = read_end
         self._buffer = b""
 
@@ -663,6 +660,33 @@ class Sandbox:
         for key, value in env.items():
             command += ["--setenv", key, value]
         return [*command, "--"]
+
+    def _send(self, data: bytes, deadline: float, during: str) -> None:
+        """Write a request to the child, giving up at the call's deadline.
+
+        The child's standard input is non-blocking: a child that stopped
+        reading (student code that forged an answer and then slept) costs a
+        time limit, never a grader stuck in a pipe write.
+        """
+        pipe = self._process.stdin.fileno()
+        view = memoryview(data)
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.close()
+                raise LimitExceeded(
+                    f"time limit: {during} did not finish within "
+                    f"{self.limits.call_seconds:g} seconds (the code stopped reading requests)"
+                )
+            _, ready, _ = select.select([], [pipe], [], remaining)
+            if not ready:
+                continue
+            try:
+                view = view[os.write(pipe, view) :]
+            except BlockingIOError:
+                continue
+            except OSError:
+                raise self._died("before the call") from None
 
     def _discard_unasked(self) -> None:
         """Drop whatever the child sent that no request asked for yet.
@@ -771,8 +795,8 @@ def _is_load_message(answer: Any) -> bool:
 
 
 def _describe_load_error(answer: dict[str, Any]) -> str:
-    where = f" at {answer['where']}" if answer.get("where") else ""
-    return f"{answer['type']}{where}: {answer['message']}"
+    where = f" at {capped(answer['where'])}" if answer.get("where") else ""
+    return f"{capped(answer['type'])}{where}: {capped(answer['message'], CALL_TEXT_LIMIT // 2)}"
 
 
 def _describe(value: Any) -> Any:
@@ -780,24 +804,78 @@ def _describe(value: Any) -> Any:
     return describe() if callable(describe) else None
 
 
+# Caps on the text that comes back from student code (the child caps it too):
+# each exception field, each warning, and all the text of one call together.
+TEXT_LIMIT = 500
+WARNINGS_KEPT = 5
+CALL_TEXT_LIMIT = 4000
+
+
+def capped(text: Any, limit: int = TEXT_LIMIT) -> str:
+    """Text from the child as it may appear in feedback: a capped, valid UTF-8 string.
+
+    Anything else than a string becomes its type's name; lone surrogates and
+    other characters UTF-8 cannot hold are escaped.
+    """
+    if not isinstance(text, str):
+        text = f"<{type(text).__name__}>"
+    if len(text) > limit:
+        text = f"{text[:limit]}... ({len(text) - limit} more characters)"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+ERROR_TEXT = ("type", "message", "where")
+ERROR_FLAGS = ("is_input_error", "not_implemented")
+
+
 def _outcome(answer: dict[str, Any]) -> Outcome:
+    """An answer as an :class:`Outcome`, every field checked and every text capped.
+
+    Raises
+    ------
+    LimitExceeded
+        The call ran out of memory.
+    Exception
+        A malformed answer (the caller fails the check and ends the child).
+    """
     status = answer["status"]
     if status == "ok":
+        warnings = answer["warnings"]
+        mutated = answer["mutated"]
+        if not (isinstance(warnings, list) and isinstance(mutated, list)):
+            raise ValueError("malformed answer")
+        if not all(isinstance(s, dict) for s in answer["rng_states"]):
+            raise ValueError("malformed answer")
+        texts = [capped(w, CALL_TEXT_LIMIT // WARNINGS_KEPT) for w in warnings[:WARNINGS_KEPT]]
         return Outcome(
             status="ok",
             value=codec.decode(answer["value"]),
-            warnings=answer["warnings"],
-            mutated=answer["mutated"],
+            warnings=texts,
+            mutated=[capped(m, 20) for m in mutated[:50]],
             rng_states=answer["rng_states"],
             recorded=[[codec.decode(b) for b in batches] for batches in answer["recorded"]],
         )
     if status == "error":
-        if answer["kind"] == "memory":
+        kind = answer["kind"]
+        error = {key: capped(answer[key], CALL_TEXT_LIMIT // 8) for key in ERROR_TEXT}
+        error["message"] = capped(answer["message"], CALL_TEXT_LIMIT // 2)
+        error |= {key: answer[key] is True for key in ERROR_FLAGS}
+        error["kind"] = capped(kind, 20)
+        if kind == "memory":
             raise LimitExceeded(
-                f"memory limit: the call ran out of memory ({answer['type']}: {answer['message']})"
+                f"memory limit: the call ran out of memory ({error['type']}: {error['message']})"
             )
-        return Outcome(status="error", error=answer)
-    return Outcome(status="missing")
+        if kind == "answer":
+            # The function returned, but its value could not be sent back: a
+            # wrong answer, never the student's own ValueError or TypeError.
+            reason = f"{error['type']}: {error['message']}"
+            return Outcome(
+                status="ok", value=codec.Unsupported(f"value that cannot be sent back ({reason})")
+            )
+        return Outcome(status="error", error=error)
+    if status == "missing":
+        return Outcome(status="missing")
+    raise ValueError("malformed answer")
 
 
 def _json(config: dict[str, Any]) -> str:

@@ -64,6 +64,7 @@ class Expect:
 
     loses: bool = True
     names: tuple[str, ...] = ()
+    zero: bool = False
 
 
 def _both(**kwargs: object) -> dict[str, Expect]:
@@ -120,6 +121,18 @@ EXPECTED: dict[str, dict[str, dict[str, Expect]]] = {
     "sleep_import": {name: _both(names=("time limit: loading your file",)) for name in VANISHING},
     "write_outside": {"sigmoid": {"bubblewrap": Expect()}},
     "kill_parent": {"sigmoid_derivative": {"bubblewrap": Expect()}},
+    "forge_huge": {
+        "sigmoid": _both(names=("unreadable answer",)),
+        "chain_forward": _both(names=("time limit",)),
+    },
+    "floods_text": {
+        "sigmoid_derivative": _both(names=("more characters",)),
+        "chain_backward": _both(names=("RuntimeWarning",)),
+    },
+    "unsendable": {
+        "chain_forward": _both(names=("cannot be sent back",), zero=True),
+        "chain_backward": _both(names=("cannot be sent back",), zero=True),
+    },
     "lying_str_and_kill_group": {
         "numerical_gradient": _both(names=("killed (SIGKILL)",)),
         "classify_hessian": _both(names=("LyingStr",)),
@@ -377,6 +390,10 @@ def _assert_attack(report: dict, hostile: Hostile, function: str, level: str) ->
         return
     messages = _messages(entry)
     assert entry["score"] < entry["max_score"], f"{function} kept its points"
+    if expect.zero:
+        assert entry["score"] == 0, (function, messages)
+    # Text from student code is capped: no failure message floods the report.
+    assert all(len(m) < 10_000 for m in messages), max(map(len, messages))
     if expect.names:
         assert any(word in m for m in messages for word in expect.names), messages
 
@@ -484,3 +501,55 @@ def test_root_without_an_os_sandbox_refuses_unless_asked_for_processes() -> None
     assert "isolation: process" in asked.stderr
     demanded = _grade_alone(no_bwrap, "--isolation", "bubblewrap")
     assert demanded.returncode == 2 and "bubblewrap does not work here" in demanded.stderr
+
+
+# Rows C and D: the grader's memory stays bounded whatever the child sends.
+
+MEMORY_ATTACKS = ("forge_huge", "floods_text")
+
+
+def _peak_memory_kib(process: subprocess.Popen[bytes]) -> int:
+    """The high-water mark of a running process's resident memory (its last reading)."""
+    peak = 0
+    while process.poll() is None:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except OSError:
+            break
+        found = re.search(r"VmHWM:\s+(\d+) kB", status)
+        peak = max(peak, int(found.group(1))) if found else peak
+        time.sleep(0.1)
+    return peak
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_grader_memory_stays_bounded_under_forged_and_flooding_answers(
+    level: str, tmp_path: Path
+) -> None:
+    if level == "bubblewrap" and _default_isolation() != "bubblewrap":
+        pytest.skip("bubblewrap is not usable here")
+    run = LevelRun(level, tmp_path, uuid.uuid4().hex[:12], tmp_path, tmp_path / "v", "")
+    for name in MEMORY_ATTACKS:
+        _student_file(BY_NAME[name].path, tmp_path / "class" / name, run)
+    (tmp_path / "class" / "honest").mkdir()
+    shutil.copy(HONEST, tmp_path / "class" / "honest" / "vanishing_gradients.py")
+    # One job: the grading runs in the CLI's own process, whose memory is read.
+    process = _cli(tmp_path / "class", level, tmp_path / "out", "--jobs", "1")
+    try:
+        peak = _peak_memory_kib(process)
+        process.wait(timeout=900)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = Path(f"{tmp_path / 'out'}.stdout").read_bytes()
+    assert process.returncode == 0, Path(f"{tmp_path / 'out'}.stderr").read_text()[-3000:]
+    reports = {r["submission"]: r for r in json.loads(output.decode("utf-8"))}
+    honest = reports["honest"]["assignments"]["vanishing_gradients"]
+    assert honest["score"] == honest["max_score"] == 40
+    for name in MEMORY_ATTACKS:
+        _assert_rest_full(reports[name], BY_NAME[name])
+    # Before the caps: 1.1 GB of grader memory and 190 MB of JSON for one student.
+    assert len(output) < 2_000_000
+    assert 0 < peak < 400_000, f"the grader peaked at {peak} KiB"
+    print(f"grader peak memory at the {level} level: {peak / 1024:.0f} MiB")

@@ -39,7 +39,9 @@ import numpy as np
 import numpy.random.bit_generator as numpy_bit_generator
 
 BLOCKED_PACKAGES = ("reference", "autograder")
-MESSAGE_LIMIT = 500
+MESSAGE_LIMIT = 2000
+TEXT_LIMIT = 500
+WARNING_LIMIT = 800
 OUTPUT_LIMIT = 10_000
 # NumPy draws the entropy of every unseeded SeedSequence (so of default_rng(),
 # PCG64(), RandomState()) from this module global; the child points it here.
@@ -124,20 +126,35 @@ def describe_error(
     return {
         "status": "error",
         "kind": kind,
-        "type": type(error).__name__,
-        "is_input_error": isinstance(error, ValueError | TypeError),
+        "type": _capped(type(error).__name__, TEXT_LIMIT),
+        # An answer that cannot be sent back is never the student's input error.
+        "is_input_error": kind != "answer" and isinstance(error, ValueError | TypeError),
         "not_implemented": isinstance(error, NotImplementedError),
-        "message": _message(error)[:MESSAGE_LIMIT],
-        "where": where_raised(error, student_file),
+        "message": _capped(_message(error), MESSAGE_LIMIT),
+        "where": _capped(where_raised(error, student_file), TEXT_LIMIT),
     }
 
 
+def _capped(text: Any, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, whatever ``str()`` of it does."""
+    try:
+        text = text if type(text) is str else str.__str__(text) if isinstance(text, str) else ""
+    except BaseException:
+        text = ""
+    if len(text) > limit:
+        return f"{text[:limit]}... ({len(text) - limit} more characters)"
+    return text
+
+
 def _message(error: BaseException) -> str:
-    """The error's message, without the sandbox's file paths."""
-    if isinstance(error, SyntaxError):
-        text = (error.text or "").strip()
-        return f"{error.msg} (line {error.lineno}): {text}" if text else str(error.msg)
-    return str(error)
+    """The error's message, without the sandbox's file paths (student code: may raise)."""
+    try:
+        if isinstance(error, SyntaxError):
+            text = (error.text or "").strip()
+            return f"{error.msg} (line {error.lineno}): {text}" if text else str(error.msg)
+        return str(error)
+    except BaseException:
+        return "(its message could not be read)"
 
 
 def load_student(path: str, name: str) -> Any:
@@ -234,7 +251,7 @@ def call(module: Any, request: dict[str, Any], student_file: str) -> dict[str, A
     outcome: dict[str, Any] = {
         "status": "ok",
         "value": codec.encode(real_object_arrays_as_numbers(value)),
-        "warnings": [f"{w.category.__name__}: {w.message}" for w in caught][:5],
+        "warnings": [_warning_text(w) for w in caught[:5]],
         "mutated": [
             key
             for key, before in arrays.items()
@@ -250,6 +267,15 @@ def call(module: Any, request: dict[str, Any], student_file: str) -> dict[str, A
         ],
     }
     return outcome
+
+
+def _warning_text(caught: warnings.WarningMessage) -> str:
+    """A warning as capped text (its category and message come from student code)."""
+    try:
+        text = f"{caught.category.__name__[:TEXT_LIMIT]}: {caught.message}"
+    except BaseException:
+        text = "a warning whose text could not be read"
+    return _capped(text, WARNING_LIMIT)
 
 
 def _lazy_iterable(value: Any) -> bool:

@@ -23,6 +23,8 @@ import numpy as np
 
 MAX_DEPTH = 20
 MAX_ITEMS = 100_000
+MAX_DIMENSIONS = 32
+MAX_STRING = 100_000
 NUMERIC_KINDS = "biuf"
 
 
@@ -146,8 +148,15 @@ def _encode_array(array: np.ndarray) -> Any:
     }
 
 
-def decode(data: Any, special: Any = None) -> Any:
-    """Rebuild a value from :func:`encode`'s output.
+def decode(data: Any, special: Any = None, depth: int = 0) -> Any:
+    """Rebuild a value from :func:`encode`'s output, trusting nothing in it.
+
+    Every tagged value is checked before anything is allocated for it: an
+    array's dtype must be numeric and its declared shape must hold exactly
+    the bytes sent (so its size is bounded by the message's), the two parts
+    of a complex array must be arrays of one shape, nesting is at most
+    ``MAX_DEPTH`` deep, and a string longer than ``MAX_STRING`` characters
+    becomes :class:`Unsupported` (no answer of the contract is one).
 
     Parameters
     ----------
@@ -157,45 +166,107 @@ def decode(data: Any, special: Any = None) -> Any:
         ``special(tag, payload)`` rebuilds tagged descriptions other than the
         codec's own (the sandbox's callables); it returns ``NotImplemented``
         for tags it does not know.
+    depth : int
+        Current nesting depth (internal).
 
     Returns
     -------
     object
         Plain numbers, strings, lists, tuples, dicts, NumPy arrays or
         :class:`Unsupported`.
+
+    Raises
+    ------
+    EncodingError
+        The structure is malformed, too deep, or declares what it does not hold.
     """
+    if depth > MAX_DEPTH:
+        raise EncodingError("value nested too deeply")
+    if isinstance(data, str):
+        return data if len(data) <= MAX_STRING else Unsupported(f"str of {len(data)} characters")
     if isinstance(data, list):
-        return [decode(item, special) for item in data]
+        return [decode(item, special, depth + 1) for item in data]
     if not isinstance(data, dict):
-        return data
+        if data is None or type(data) in (bool, int, float):
+            return data
+        raise EncodingError(f"unexpected {type(data).__name__}")
     if "__ndarray__" in data:
-        spec = data["__ndarray__"]
-        dtype = np.dtype(spec["dtype"])
-        if dtype.kind not in NUMERIC_KINDS:
-            return Unsupported(f"ndarray of dtype {dtype}")
-        raw = base64.b64decode(spec["data"])
-        array = np.frombuffer(raw, dtype=dtype).reshape(spec["shape"])
-        return array.astype(dtype.newbyteorder("="))
+        return _decode_array(data["__ndarray__"])
     if "__complex_ndarray__" in data:
-        real, imag = (decode(part) for part in data["__complex_ndarray__"])
-        return real + 1j * imag
+        parts = _pair(data["__complex_ndarray__"])
+        real, imag = (decode(part, None, depth + 1) for part in parts)
+        if not all(isinstance(p, np.ndarray) for p in (real, imag)) or real.shape != imag.shape:
+            raise EncodingError("the parts of a complex array differ")
+        result = np.empty(real.shape, dtype=complex)
+        result.real, result.imag = real, imag
+        return result
     if "__float__" in data:
-        return float(data["__float__"])
+        text = data["__float__"]
+        if text not in ("nan", "inf", "-inf"):
+            raise EncodingError("malformed float")
+        return float(text)
     if "__complex__" in data:
-        real, imag = (decode(part) for part in data["__complex__"])
+        real, imag = (decode(part, None, depth + 1) for part in _pair(data["__complex__"]))
+        if not all(type(p) in (int, float) for p in (real, imag)):
+            raise EncodingError("malformed complex number")
         return complex(real, imag)
     if "__tuple__" in data:
-        return tuple(decode(item, special) for item in data["__tuple__"])
+        return tuple(decode(item, special, depth + 1) for item in _list(data["__tuple__"]))
     if "__dict__" in data:
-        return {key: decode(item, special) for key, item in data["__dict__"]}
+        pairs = [_pair(pair) for pair in _list(data["__dict__"])]
+        if not all(type(key) is str for key, _ in pairs):
+            raise EncodingError("malformed dict")
+        return {key: decode(item, special, depth + 1) for key, item in pairs}
     if "__unsupported__" in data:
-        return Unsupported(str(data["__unsupported__"]))
+        return Unsupported(str(data["__unsupported__"])[:200])
     if special is not None and len(data) == 1:
         ((tag, payload),) = data.items()
         rebuilt = special(tag, payload)
         if rebuilt is not NotImplemented:
             return rebuilt
-    raise EncodingError(f"unknown tagged value {sorted(data)!r}")
+    raise EncodingError(f"unknown tagged value {sorted(map(str, data))[:5]!r}")
+
+
+def _list(data: Any) -> list[Any]:
+    if not isinstance(data, list):
+        raise EncodingError("malformed value: a list expected")
+    return data
+
+
+def _pair(data: Any) -> list[Any]:
+    if not isinstance(data, list) or len(data) != 2:
+        raise EncodingError("malformed value: a pair expected")
+    return data
+
+
+def _decode_array(spec: Any) -> Any:
+    """An array from its description, checked before anything is allocated."""
+    if not isinstance(spec, dict) or not all(
+        isinstance(spec.get(key), kind) for key, kind in (("dtype", str), ("data", str))
+    ):
+        raise EncodingError("malformed array")
+    shape = spec.get("shape")
+    if (
+        not isinstance(shape, list)
+        or len(shape) > MAX_DIMENSIONS
+        or not all(type(n) is int and n >= 0 for n in shape)
+    ):
+        raise EncodingError("malformed array shape")
+    try:
+        dtype = np.dtype(spec["dtype"])
+    except (TypeError, ValueError):
+        raise EncodingError("malformed array dtype") from None
+    if dtype.kind not in NUMERIC_KINDS or dtype.itemsize > 16:
+        return Unsupported(f"ndarray of dtype {spec['dtype'][:20]}")
+    count = math.prod(shape)
+    if count * dtype.itemsize != len(spec["data"]) // 4 * 3 - spec["data"][-2:].count("="):
+        raise EncodingError("array data does not match its shape")
+    try:
+        raw = base64.b64decode(spec["data"], validate=True)
+        array = np.frombuffer(raw, dtype=dtype).reshape(shape)
+    except ValueError:  # binascii.Error included
+        raise EncodingError("malformed array data") from None
+    return array.astype(dtype.newbyteorder("="))
 
 
 def dumps(message: Any) -> bytes:
