@@ -39,7 +39,6 @@ from autograder.sandbox import LimitExceeded, Limits, LoadError, Sandbox, capped
 from autograder.student import NotWrittenYet, Student
 from autograder.submission import Submission, SubmissionError, python_source
 
-
 # The most text one failed check may hold in each of its fields (it quotes student code).
 CHECK_TEXT_LIMIT = 2000
 

