@@ -20,11 +20,13 @@ picklable data that can be graded on another machine.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -285,18 +287,6 @@ def _holds_assignment(folder_fd: int) -> bool:
     return False
 
 
-def is_student_folder(folder: Path) -> bool:
-    """Whether ``folder`` holds any assignment file (or an ``<assignment>/`` folder)."""
-    try:
-        fd = _open_folder(str(folder))
-    except OSError:
-        return False
-    try:
-        return _holds_assignment(fd)
-    finally:
-        os.close(fd)
-
-
 def _defined_functions(file: SubmittedFile) -> set[str]:
     """Names the file defines with ``def`` (read as text: nothing is run)."""
     text = (file.data or b"").decode("utf-8", "replace")
@@ -372,9 +362,8 @@ def _single_file(path: Path, label: str) -> Found:
     return Found([Submission(file.path, {assignment: file}, [assignment], notes)], False, [])
 
 
-def _student(class_fd: int, name: str, prefix: str) -> Submission:
-    """The student folder ``name`` of an open class folder (shown as ``prefix``), read."""
-    shown = readable(name)
+def _student(class_fd: int, name: str, shown: str, prefix: str) -> Submission:
+    """The student folder ``name`` (id ``shown``) of an open class folder (``prefix``), read."""
     try:
         info = os.stat(name, dir_fd=class_fd, follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
@@ -465,7 +454,26 @@ def _discover_folder(fd: int, path: Path, label: str) -> Found:
     chosen = {entry.name for entry in students}
     stray = [_stray(entry) for entry in entries if entry.name not in chosen]
     prefix = readable(str(path))
-    return Found([_student(fd, e.name, prefix) for e in students], True, stray)
+    ids = student_ids([entry.name for entry in students])
+    return Found([_student(fd, e.name, ids[e.name], prefix) for e in students], True, stray)
+
+
+def student_ids(names: list[str]) -> dict[str, str]:
+    """Each folder name's id in the reports: :func:`readable`, and unique.
+
+    Two different names can read the same once escaped (a GBK name's
+    ``\\xd5`` and a name typed with a backslash): the escaped one then gets
+    ``~`` and a short hash of its bytes.
+    """
+    shown = {name: readable(name) for name in names}
+    counts = Counter(shown.values())
+    for name, text in shown.items():
+        if counts[text] > 1 and text != name:
+            raw = name.encode(
+                "utf-8", "surrogateescape" if _only_escapes(name) else "surrogatepass"
+            )
+            shown[name] = f"{text}~{hashlib.sha256(raw).hexdigest()[:8]}"
+    return shown
 
 
 def _holds_assignment_at(class_fd: int, name: str) -> bool:

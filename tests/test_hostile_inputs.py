@@ -36,6 +36,7 @@ from autograder.submission import (
     SubmissionError,
     notebook_code,
     readable,
+    student_ids,
 )
 
 HONEST = CORPUS / "vanishing_gradients" / "correct_loops.py"
@@ -296,6 +297,9 @@ def test_a_stray_file_at_the_top_is_reported_not_graded(graded: Graded) -> None:
 
 def test_the_student_name_in_gbk_bytes_is_shown_escaped() -> None:
     assert readable(os.fsdecode(GBK_NAME)) == "\\xd5\\xc5\\xc8\\xfd"
+    ids = student_ids([os.fsdecode(GBK_NAME), "\\xd5\\xc5\\xc8\\xfd"])
+    assert ids["\\xd5\\xc5\\xc8\\xfd"] == "\\xd5\\xc5\\xc8\\xfd"  # typed: kept as it is
+    assert ids[os.fsdecode(GBK_NAME)].startswith("\\xd5\\xc5\\xc8\\xfd~")
     assert readable("张三") == "张三"
     assert readable("a\x1bb") == "a\\x1bb"
     assert readable("x\ud800") == "x\\ud800"
