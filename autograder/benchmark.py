@@ -10,6 +10,10 @@
 * the time and throughput to grade a class of ``--students`` submissions
   with the CLI and with ``nbgrader autograde`` on the same notebooks, and
   their ratio;
+* the time and throughput to grade the same class on a Dask cluster of 1
+  and of 2 single-threaded workers on this machine (``dask scheduler`` and
+  ``dask worker`` on the loopback interface, as the README's recipe starts
+  them on several machines), each worker with an empty cache;
 * the time of a student's self-check (``pytest`` in a release folder) per
   assignment;
 * the peak memory (largest resident set of any process) of each;
@@ -36,7 +40,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import course, epoch_timing
+from autograder import cluster, course, epoch_timing
 from autograder.contract import ASSIGNMENTS
 
 _MEASURE = """
@@ -139,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=50, help="class size (default 50)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--skip-nbgrader", action="store_true", help="leave nbgrader out")
+    parser.add_argument(
+        "--skip-cluster", action="store_true", help="leave the Dask cluster figures out"
+    )
     parser.add_argument("--epoch-n", type=int, default=100_000, help="rows for the epoch test")
     parser.add_argument("--epoch-d", type=int, default=50, help="columns for the epoch test")
     parser.add_argument("--plot", type=Path, help="save the epoch-time plot to this PNG file")
@@ -146,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     missing = _missing_packages(args)
     if missing:
         print(
-            f"the benchmark needs {', '.join(missing)}: pip install '.[nbgrader]'"
-            " (or leave those figures out with --skip-nbgrader, without --plot)",
+            f"the benchmark needs {', '.join(missing)}: pip install '.[nbgrader,dask]'"
+            " (or leave those figures out with --skip-nbgrader, --skip-cluster, without --plot)",
             file=sys.stderr,
         )
         return 2
@@ -168,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         off = measure(klass, course.ROOT, 1, "off")
         rate = f"   {args.students / off.seconds:.2f} submissions/s"
         print(_line(f"class of {args.students}, no recordings", off, rate))
+        for workers in () if args.skip_cluster else (1, 2):
+            print(_cluster_line(klass, args.students, workers, scratch / f"dask-{workers}"))
         measured = args.skip_nbgrader or _nbgrader_figures(scratch, args, cli)
         print(
             "batch size against epoch time (reference run_epoch, "
@@ -200,7 +209,22 @@ def _missing_packages(args: argparse.Namespace) -> list[str]:
     """The packages the asked-for figures need that are not installed."""
     needed = [] if args.skip_nbgrader else ["nbgrader", "pytest"]
     needed += ["matplotlib"] if args.plot else []
+    needed += [] if args.skip_cluster else ["distributed"]
     return [name for name in needed if importlib.util.find_spec(name) is None]
+
+
+def _cluster_line(klass: list[str], students: int, workers: int, logs: Path) -> str:
+    """The class graded with ``--scheduler`` on a loopback cluster of ``workers`` workers."""
+    logs.mkdir()
+    env = {"AUTOGRADER_CACHE": str(logs / "cache")}  # the workers grade; each starts empty
+    running = cluster.LoopbackCluster.start(workers, logs, env)
+    try:
+        measured = measure([*klass, "--scheduler", running.address], course.ROOT)
+    finally:
+        running.close()
+    rate = f"   {students / measured.seconds:.2f} submissions/s"
+    label = f"class of {students}, Dask cluster of {workers} worker{'s' * (workers > 1)}"
+    return _line(label, measured, rate)
 
 
 def _nbgrader_figures(scratch: Path, args: argparse.Namespace, cli: Measure) -> bool:

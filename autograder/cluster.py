@@ -22,8 +22,13 @@ Needs the ``dask`` extra: ``pip install '.[dask]'``.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -231,3 +236,109 @@ def _result(future: Any, assignment: str, visibilities: tuple[str, ...]) -> dict
         raise ClusterError(f"a worker cannot grade safely: {error}") from None
     except Exception as error:  # KilledWorker, or an error the grader raised on the worker
         return _failed_part(assignment, visibilities, error)
+
+
+@dataclass
+class LoopbackCluster:
+    """A scheduler and workers on this machine, started with distributed's own commands.
+
+    What the README's multi-machine recipe runs, on the loopback interface only:
+    ``dask scheduler`` and ``dask worker --nthreads 1`` (each with its nanny, which
+    restarts a worker that dies), each in its own session. For the tests and the
+    benchmark; start one with :meth:`start`, end it with :meth:`close`.
+
+    Attributes
+    ----------
+    address : str
+        The scheduler's ``tcp://127.0.0.1:PORT``.
+    scheduler : subprocess.Popen
+        The ``dask scheduler`` process.
+    workers : list of subprocess.Popen
+        The ``dask worker`` processes, in the order started.
+    logs : pathlib.Path
+        The folder of each process's log (and the scheduler's address file).
+    env : dict
+        Extra environment variables of every process.
+    """
+
+    address: str
+    scheduler: subprocess.Popen[bytes]
+    workers: list[subprocess.Popen[bytes]]
+    logs: Path
+    env: dict[str, str]
+
+    @classmethod
+    def start(cls, workers: int, logs: Path, env: dict[str, str] | None = None) -> LoopbackCluster:
+        """Start a scheduler on a free loopback port and ``workers`` workers; wait for them.
+
+        Raises
+        ------
+        ClusterError
+            When the scheduler or the workers do not come up within a minute.
+        """
+        file = logs / "scheduler.json"
+        command = [_dask(), "scheduler", "--host", "127.0.0.1", "--port", "0"]
+        command += ["--no-dashboard", "--scheduler-file", str(file)]
+        scheduler = _start(command, logs / "scheduler.log", env or {})
+        cluster = cls("", scheduler, [], logs, env or {})
+        try:
+            deadline = time.monotonic() + 60
+            while not file.exists() and time.monotonic() < deadline:
+                if scheduler.poll() is not None:
+                    break
+                time.sleep(0.2)
+            if not file.exists():
+                log = (logs / "scheduler.log").read_text(errors="replace")
+                raise ClusterError(f"dask scheduler did not start:\n{log[-2000:]}")
+            cluster.address = json.loads(file.read_text())["address"]
+            for number in range(1, workers + 1):
+                cluster.start_worker(f"worker-{number}")
+            cluster.wait_for_workers(workers)
+        except BaseException:
+            cluster.close()
+            raise
+        return cluster
+
+    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
+        """Start one more ``dask worker`` with one thread, named ``name``."""
+        command = [_dask(), "worker", self.address, "--nthreads", "1", "--name", name]
+        command += ["--host", "127.0.0.1", "--no-dashboard"]
+        worker = _start(command, self.logs / f"{name}.log", self.env)
+        self.workers.append(worker)
+        return worker
+
+    def wait_for_workers(self, count: int, seconds: float = 120) -> None:
+        """Wait until ``count`` workers are connected to the scheduler."""
+        from distributed import Client
+
+        with Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False) as client:
+            client.wait_for_workers(count, timeout=seconds)
+
+    def close(self) -> None:
+        """End every process this cluster started, with the processes each started."""
+        for process in [*self.workers, self.scheduler]:
+            end(process)
+
+
+def _dask() -> str:
+    """The ``dask`` command of this Python's environment."""
+    return str(Path(sys.executable).with_name("dask"))
+
+
+def _start(command: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start ``command`` in its own session, its output in ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=os.environ | env,
+        )
+
+
+def end(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process started in its own session, with every process of that session's group."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)

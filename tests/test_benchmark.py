@@ -7,6 +7,7 @@ each figure is printed, and the counts that do not depend on the machine.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import subprocess
@@ -21,6 +22,16 @@ from autograder.contract import ASSIGNMENTS
 
 STUDENTS = 2
 EPOCH_N = 3000
+# The cluster figures when distributed is installed (pip install '.[dask]'; CI installs it).
+CLUSTER = importlib.util.find_spec("distributed") is not None
+CLUSTER_LABELS = (
+    [
+        f"class of {STUDENTS}, Dask cluster of 1 worker",
+        f"class of {STUDENTS}, Dask cluster of 2 workers",
+    ]
+    if CLUSTER
+    else []
+)
 FIGURE = r"\s+(?P<seconds>\d+\.\d+) s   peak\s+(?P<peak>\d+) MiB"
 
 
@@ -31,6 +42,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         "nbgrader", reason="nbgrader is not installed (pip install '.[nbgrader]'; CI installs it)"
     )
     plot = tmp_path_factory.mktemp("benchmark") / "epochs.png"
+    cluster = [] if CLUSTER else ["--skip-cluster"]
     run = subprocess.run(
         [
             sys.executable,
@@ -42,6 +54,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
             f"--epoch-n={EPOCH_N}",
             "--epoch-d=5",
             f"--plot={plot}",
+            *cluster,
         ],
         cwd=ROOT,
         capture_output=True,
@@ -60,6 +73,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         f"class of {STUDENTS}",
         f"class of {STUDENTS}, no recordings",
         f"nbgrader autograde, class of {STUDENTS}",
+        *CLUSTER_LABELS,
         *ASSIGNMENTS,  # the self-check, per assignment
     ],
 )
@@ -73,7 +87,8 @@ def test_each_figure_has_a_time_and_a_peak_memory(printed: tuple[str, Path], lab
 def test_the_throughputs_and_their_ratio_are_printed(printed: tuple[str, Path]) -> None:
     text = printed[0]
     rates = re.findall(r"(\d+\.\d+) submissions/s", text)
-    assert len(rates) == 3  # the CLI with and without recordings, nbgrader
+    # the CLI with and without recordings, on a cluster of 1 and 2 workers, nbgrader
+    assert len(rates) == 3 + len(CLUSTER_LABELS)
     assert re.search(r"throughput ratio CLI / nbgrader\s+\d+\.\d+ x", text)
 
 

@@ -23,12 +23,12 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT
 
+from autograder.cluster import LoopbackCluster
 from autograder.sandbox import resolve_isolation
 
 distributed = pytest.importorskip(
@@ -40,7 +40,6 @@ HOSTILE = ROOT / "tests" / "hostile" / "vanishing_gradients"
 HONEST = CORPUS / "vanishing_gradients" / "correct_loops.py"
 # Attacks on the grader and on the machine (the worker here): the OS sandbox stops the last two.
 HOSTILE_STUDENTS = ("exits", "crashes", "forge_protocol", "lies", "kill_parent", "write_outside")
-DASK = Path(sys.executable).with_name("dask")
 # As the README advises: one task per worker thread at a time (a worker's death costs only
 # the task it ran), and a task that kills two workers is given up (a problem entry).
 SCHEDULER_ENV = {
@@ -49,70 +48,15 @@ SCHEDULER_ENV = {
 }
 
 
-@dataclass
-class Cluster:
-    """A scheduler and its workers, each a ``dask`` command this module started."""
-
-    address: str
-    scheduler: subprocess.Popen[bytes]
-    workers: list[subprocess.Popen[bytes]]
-    logs: Path
-
-    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
-        """Start ``dask worker`` (with its nanny, which restarts a worker that dies)."""
-        command = [str(DASK), "worker", self.address, "--nthreads", "1", "--name", name]
-        command += ["--host", "127.0.0.1", "--no-dashboard"]
-        worker = _start(command, self.logs / f"{name}.log")
-        self.workers.append(worker)
-        return worker
-
-    def wait_for_workers(self, count: int) -> None:
-        with distributed.Client(self.address, timeout=60) as client:
-            client.wait_for_workers(count, timeout=120)
-
-
-def _start(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """A process in its own session (so that it and its children can be ended together)."""
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=os.environ | (env or {}),
-        )
-
-
-def _end(process: subprocess.Popen[bytes]) -> None:
-    """End a process this module started, with the processes it started."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackCluster]:
     """A scheduler on a free loopback port and two single-threaded workers."""
-    logs = tmp_path_factory.mktemp("dask")
-    file = logs / "scheduler.json"
-    command = [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0"]
-    command += ["--no-dashboard", "--scheduler-file", str(file)]
-    scheduler = _start(command, logs / "scheduler.log", SCHEDULER_ENV)
-    running = Cluster("", scheduler, [], logs)
+    running = LoopbackCluster.start(2, tmp_path_factory.mktemp("dask"), SCHEDULER_ENV)
+    assert running.address.startswith("tcp://127.0.0.1:")
     try:
-        deadline = time.monotonic() + 60
-        while not file.exists() and time.monotonic() < deadline and scheduler.poll() is None:
-            time.sleep(0.2)
-        assert file.exists(), (logs / "scheduler.log").read_text()
-        running.address = json.loads(file.read_text())["address"]
-        assert running.address.startswith("tcp://127.0.0.1:")
-        for name in ("worker-1", "worker-2"):
-            running.start_worker(name)
-        running.wait_for_workers(2)
         yield running
     finally:
-        for process in [*running.workers, scheduler]:
-            _end(process)
+        running.close()
 
 
 def _grade(path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -150,7 +94,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return found
 
 
-def _same_as_here(path: Path, cluster: Cluster, tmp_path: Path, here: Path) -> list[dict]:
+def _same_as_here(path: Path, cluster: LoopbackCluster, tmp_path: Path, here: Path) -> list[dict]:
     """Grade ``path`` on the cluster; assert its output equals ``here``'s; the cluster's JSON."""
     there = _grade(path, tmp_path / "cluster", "--scheduler", cluster.address)
     reports = json.loads(there.stdout)
@@ -182,7 +126,7 @@ def _class_of(tmp_path: Path, files: dict[str, Path]) -> Path:
 
 
 def test_the_demo_class_is_graded_as_here(
-    cluster: Cluster, tmp_path: Path, demo_here: Path
+    cluster: LoopbackCluster, tmp_path: Path, demo_here: Path
 ) -> None:
     reports = _same_as_here(DEMO, cluster, tmp_path, demo_here)
     assert [r["submission"] for r in reports] == sorted(p.name for p in DEMO.iterdir())
@@ -195,7 +139,7 @@ def test_the_demo_class_is_graded_as_here(
 @pytest.mark.skipif(
     resolve_isolation() != "bubblewrap", reason="the grader killer needs the OS sandbox"
 )
-def test_a_hostile_class_is_graded_as_here(cluster: Cluster, tmp_path: Path) -> None:
+def test_a_hostile_class_is_graded_as_here(cluster: LoopbackCluster, tmp_path: Path) -> None:
     files = {name: HOSTILE / f"{name}.py" for name in HOSTILE_STUDENTS}
     folder = _class_of(tmp_path, files | {"honest": HONEST})
     victim = folder / "honest" / "vanishing_gradients.py"
@@ -222,7 +166,7 @@ def _problems(report: dict) -> list[str]:
 
 
 def test_a_student_that_kills_every_worker_gets_a_problem_entry(
-    cluster: Cluster, tmp_path: Path
+    cluster: LoopbackCluster, tmp_path: Path
 ) -> None:
     # At the process level (asked for here, and sent with each task) the child can signal
     # its parent, the worker; the nanny restarts it, the scheduler retries the task once
@@ -241,7 +185,7 @@ def test_a_student_that_kills_every_worker_gets_a_problem_entry(
 
 
 def test_a_worker_killed_mid_run_loses_no_student(
-    cluster: Cluster, tmp_path: Path, demo_here: Path
+    cluster: LoopbackCluster, tmp_path: Path, demo_here: Path
 ) -> None:
     expected = {r["submission"]: r for r in json.loads((demo_here / "stdout").read_text())}
     folder = tmp_path / "class"
