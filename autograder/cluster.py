@@ -27,12 +27,10 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
-from functools import cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +67,6 @@ def ship(submission: Submission, assignment: str) -> Submission:
     )
 
 
-@cache
-def _worker_scratch() -> Path:
-    """This worker's folder for the files it receives (hidden from every sandbox)."""
-    return Path(tempfile.mkdtemp(prefix="autograder-cluster-")).resolve()
-
-
 def grade_shipped(
     submission: Submission,
     assignment: str,
@@ -99,8 +91,7 @@ def grade_shipped(
         The isolation level the grader chose; the worker grades at that level or not at all.
     hidden : list of pathlib.Path
         Folders the grader hides (the class folder), hidden here too where they exist
-        (a worker sharing a file system with the grader); the worker's own folder of
-        received files always is.
+        (a worker sharing a file system with the grader).
 
     Returns
     -------
@@ -114,20 +105,15 @@ def grade_shipped(
     """
     os.environ["AUTOGRADER_ISOLATION"] = resolve_isolation(isolation)  # as the CLI does here
     profiles.use("grading")
-    scratch = _worker_scratch()
     result = grade_assignment(
-        submission,
-        assignment,
-        visibilities=visibilities,
-        limits=limits,
-        hidden=[scratch, *hidden],
+        submission, assignment, visibilities=visibilities, limits=limits, hidden=hidden
     )
     return report.assignment_json(result)
 
 
 def _failed_part(assignment: str, visibilities: tuple[str, ...], error: BaseException) -> dict:
     """The part of a task the cluster could not finish: every check fails with the reason."""
-    reason = f"grading failed on the cluster ({type(error).__name__}: {error})"
+    reason = f"the grader failed on this submission ({type(error).__name__}: {error})"
     if type(error).__name__ == "KilledWorker":
         reason = (
             "grading stopped the cluster's worker each time it was tried "
