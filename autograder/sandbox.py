@@ -27,12 +27,20 @@ working bubblewrap it refuses unless the process level is asked for):
     only its own file, and an import blocker for the grader's packages. It
     runs as the grader's user, so the operating system does not hide files
     from it.
+
+Where POSIX's process tools are missing (Windows: no ``resource``, no
+``os.killpg``, no ``pass_fds``, ``select`` on sockets only; see
+:data:`PORTABLE`), the ``process`` level runs portably: the child answers on
+its standard output (read by a thread, not ``select``), is killed with
+``Popen.kill`` and has time limits only (:func:`limits_in_force` says so).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
+import queue
 import select
 import shutil
 import signal
@@ -41,6 +49,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -165,6 +174,40 @@ class Outcome:
 ISOLATION_CHOICES = ("auto", "bubblewrap", "process")
 
 
+def _posix_process_tools() -> bool:
+    """Whether this Python has what the POSIX child needs: limits, groups, fds, select on pipes."""
+    if os.name != "posix" or not hasattr(os, "killpg"):
+        return False
+    if importlib.util.find_spec("resource") is None:
+        return False
+    try:
+        read_end, write_end = os.pipe()
+        try:
+            select.select([read_end], [], [], 0)
+        finally:
+            os.close(read_end)
+            os.close(write_end)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+PORTABLE = not _posix_process_tools()
+"""No POSIX process tools here (Windows): the child runs with the portable protocol."""
+
+
+def limits_in_force(isolation: str) -> str:
+    """What confines student code at ``isolation`` on this platform, in words."""
+    if isolation == "bubblewrap":
+        return "an OS sandbox (bubblewrap) with time, memory, CPU and file-size limits"
+    if PORTABLE:
+        return (
+            "a separate process with time limits only (this platform has no POSIX "
+            "resource limits: memory, CPU time and file sizes are not limited)"
+        )
+    return "a separate process with time, memory, CPU and file-size limits"
+
+
 class IsolationError(Exception):
     """The requested isolation level cannot run here (the message names the fix)."""
 
@@ -194,7 +237,7 @@ def bwrap_executable() -> str | None:
 
 
 def _as_root() -> bool:
-    return os.geteuid() == 0
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 @cache
@@ -266,7 +309,7 @@ def resolve_isolation(requested: str = "auto") -> str:
         )
     if requested == "process":
         return "process"
-    problem = _bubblewrap_problem()
+    problem = "not available on this platform" if PORTABLE else _bubblewrap_problem()
     if problem is None:
         return "bubblewrap"
     if requested == "bubblewrap" or _as_root():
@@ -289,7 +332,7 @@ def isolation_level() -> str:
     works and processes otherwise.
     """
     requested = os.environ.get("AUTOGRADER_ISOLATION", "auto")
-    if requested == "process":
+    if requested == "process" or (PORTABLE and requested == "auto"):
         return "process"
     if requested == "bubblewrap":
         problem = _bubblewrap_problem()
@@ -465,6 +508,7 @@ class Sandbox:
         self.isolation = isolation_level()
         self._process: subprocess.Popen[bytes] | None = None
         self._answers: int | None = None
+        self._received: queue.Queue[bytes] | None = None  # the portable protocol's lines
         self._buffer = b""
         self._next_id = 0
         self._folder: Path | None = None
@@ -575,6 +619,7 @@ class Sandbox:
         if self._answers is not None:
             os.close(self._answers)
             self._answers = None
+        self._received = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
@@ -597,7 +642,7 @@ class Sandbox:
             for path in (harness, *harness.iterdir()):
                 os.chmod(path, 0o755 if path.is_dir() else 0o644)
         output = open(self._folder / "output.txt", "wb")  # noqa: SIM115 - handed to the child
-        read_end, write_end = os.pipe()
+        read_end, write_end = os.pipe() if not PORTABLE else (None, "stdout")
         limits = {
             "memory_bytes": self.limits.memory_bytes,
             "cpu_seconds": self.limits.cpu_seconds,
@@ -629,6 +674,11 @@ class Sandbox:
             "MKL_NUM_THREADS": "1",
             "PYTHONHASHSEED": "0",
         }
+        if "SYSTEMROOT" in os.environ:  # Windows: Python cannot start without it
+            env["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
+        if PORTABLE:
+            self._spawn_portable(command, work, env, output)
+            return
         if self.isolation == "bubblewrap":
             command = self._bubblewrap(work, harness, env) + command
             env = {}
@@ -647,6 +697,40 @@ class Sandbox:
         os.set_blocking(self._process.stdin.fileno(), False)
         self._answers = read_end
         self._buffer = b""
+
+    def _spawn_portable(
+        self, command: list[str], work: Path, env: dict[str, str], output: Any
+    ) -> None:
+        """Start the child with the portable protocol: answers on its stdout, read by a thread."""
+        self._process = subprocess.Popen(
+            command,
+            cwd=work,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=output,
+        )
+        output.close()
+        self._received = queue.Queue()
+        pipe, received = self._process.stdout, self._received
+
+        def read_lines() -> None:
+            while chunk := pipe.read1(1 << 20):
+                received.put(chunk)
+            received.put(b"")  # the child closed its end: it is gone
+
+        threading.Thread(target=read_lines, daemon=True).start()
+        self._buffer = b""
+
+    def _receive(self, seconds: float) -> bytes | None:
+        """The next bytes the child sent (``b""``: it is gone), or ``None`` after ``seconds``."""
+        if self._received is not None:
+            try:
+                return self._received.get(timeout=max(seconds, 0))
+            except queue.Empty:
+                return None
+        ready, _, _ = select.select([self._answers], [], [], max(seconds, 0))
+        return os.read(self._answers, 1 << 20) if ready else None
 
     def _bubblewrap(self, work: Path, harness: Path, env: dict[str, str]) -> list[str]:
         command = [bwrap_executable(), *_view(_keep_visible(), self.hidden)]
@@ -698,10 +782,9 @@ class Sandbox:
         self._buffer = b""
         dropped = 0
         while dropped <= self.limits.answer_bytes:
-            ready, _, _ = select.select([self._answers], [], [], 0)
-            if not ready:
+            chunk = self._receive(0)
+            if chunk is None:
                 return
-            chunk = os.read(self._answers, 1 << 20)
             if not chunk:
                 return  # the child is gone: sending the request will say so
             dropped += len(chunk)
@@ -722,10 +805,9 @@ class Sandbox:
                     f"time limit: {during} did not finish within {limit:g} seconds "
                     "(an endless loop, or far too slow)"
                 )
-            ready, _, _ = select.select([self._answers], [], [], remaining)
-            if not ready:
+            chunk = self._receive(remaining)
+            if chunk is None:
                 continue
-            chunk = os.read(self._answers, 1 << 20)
             if not chunk:
                 raise self._died(during)
             self._buffer += chunk
@@ -757,10 +839,15 @@ class Sandbox:
         process = self._process
         if process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+                if PORTABLE:
+                    process.kill()
+                else:
+                    os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         if process.stdin:
             process.stdin.close()
+        if process.stdout:
+            process.stdout.close()
 
 
 def _exit_reason(code: int | None, isolation: str = "process") -> str:

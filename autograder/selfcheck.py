@@ -10,19 +10,12 @@ checks only: one pytest test per function, failing with the feedback a
 student can act on. Hidden checks also count towards the grade, and the
 summary says so.
 
-:func:`visible_checks` wraps the visible asserts of each test cell of a
-notebook. It is copied into the notebooks by the build (a read-only cell after
-the setup cell), so that the notebooks run without this package.
+The visible asserts of the notebooks' test cells run under
+:func:`autograder.visible.visible_checks`, which ships in the same bundle.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-import signal
-import threading
-import traceback
 import warnings
 from pathlib import Path
 from typing import Any
@@ -142,78 +135,12 @@ def summary(graded: dict[str, Any] | None) -> str:
     """The closing lines of a self-check run."""
     if graded is None:
         return SUMMARY
+    from autograder.sandbox import isolation_level, limits_in_force
+
     score = f"{_points(graded['score'])} / {_points(graded['max_score'])}"
-    return f"self-check: {score} points on the public checks.\n{SUMMARY}"
+    where = f"Your code ran in {limits_in_force(isolation_level())}."
+    return f"self-check: {score} points on the public checks.\n{where}\n{SUMMARY}"
 
 
 def _points(value: float) -> str:
     return f"{round(float(value), 2):g}"
-
-
-# --- copied into every notebook by the build: the read-only cell after the setup cell ---
-
-
-class VisibleCheckTimeout(BaseException):
-    """The visible checks of a test cell ran too long while autograding."""
-
-
-class VisibleChecks:
-    """Run the visible asserts of a test cell; see :func:`visible_checks`."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.grading = False
-        self.quiet = contextlib.ExitStack()
-        self.alarm = False
-        self.handler: Any = None
-
-    def __enter__(self) -> VisibleChecks:
-        self.grading = os.environ.get("NBGRADER_EXECUTION") == "autograde"
-        if self.grading:
-            self.quiet.enter_context(contextlib.redirect_stderr(io.StringIO()))
-            self.quiet.enter_context(warnings.catch_warnings())
-            warnings.simplefilter("ignore")
-            self.alarm = threading.current_thread() is threading.main_thread()
-            if self.alarm:
-                self.handler = signal.signal(signal.SIGALRM, self._too_slow)
-                signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        return self
-
-    def _too_slow(self, *_: object) -> None:
-        raise VisibleCheckTimeout(f"the visible checks took more than {self.seconds:g} seconds")
-
-    def __exit__(self, kind: type | None, error: BaseException | None, tb: Any) -> bool:
-        if self.alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL if self.handler is None else self.handler)
-        self.quiet.close()
-        if error is None:
-            print("visible checks passed")
-            return False
-        if not self.grading or isinstance(error, KeyboardInterrupt):
-            return False
-        frames = traceback.extract_tb(tb)
-        where = f"line {frames[0].lineno}: {(frames[0].line or '').strip()}" if frames else ""
-        print(f"visible check failed at {where}")
-        print(f"  {type(error).__name__}: {error}".rstrip(": "))
-        return True
-
-
-def visible_checks(seconds: float = 60.0) -> VisibleChecks:
-    """Run a test cell's visible asserts: ``with visible_checks(): assert ...``.
-
-    In Jupyter a failing assert stops the cell as usual, with its traceback.
-    While nbgrader autogrades (``NBGRADER_EXECUTION=autograde``) a failure, an
-    error, a warning or a run longer than ``seconds`` is reported on standard
-    output instead, so that the hidden checks after the block still decide the
-    cell's points, exactly as on the grader's command line.
-    """
-    return VisibleChecks(seconds)
-
-
-HELPER_IMPORTS = (
-    "import contextlib\nimport io\nimport os\nimport signal\nimport threading\n"
-    "import traceback\nimport warnings\nfrom typing import Any"
-)
-HELPER_OBJECTS = (VisibleCheckTimeout, VisibleChecks, visible_checks)
-"""What the notebooks' helper cell holds, in order (after :data:`HELPER_IMPORTS`)."""

@@ -39,6 +39,9 @@ def test_source_notebook_runs_top_to_bottom_without_errors_or_stderr(
     nbclient = pytest.importorskip("nbclient", reason=f"nbclient {NEEDS}")
     pytest.importorskip("matplotlib", reason=f"matplotlib {NEEDS}")
     shutil.copy(source_path(assignment), tmp_path)
+    for relative, data in course.bundle_files(assignment).items():  # the cells import from it
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(data)
     nb = nbformat.read(tmp_path / f"{assignment}.ipynb", as_version=4)
     client = nbclient.NotebookClient(
         nb, timeout=600, resources={"metadata": {"path": str(tmp_path)}}
@@ -222,7 +225,7 @@ def test_visible_checks_raise_in_jupyter_but_only_report_while_autograding(
     import time
     import warnings
 
-    from autograder.selfcheck import visible_checks
+    from autograder.visible import visible_checks
 
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     with pytest.raises(AssertionError, match="one is two"), visible_checks():
@@ -241,3 +244,27 @@ def test_visible_checks_raise_in_jupyter_but_only_report_while_autograding(
     assert "visible check failed at line" in out and "AssertionError: one is two" in out
     assert "VisibleCheckTimeout: the visible checks took more than 0.2 seconds" in out
     assert out.rstrip().endswith("visible checks passed")
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_notebook_starts_with_how_to_work_and_imports_its_helper_in_one_line(
+    assignment: str,
+) -> None:
+    """The first cell says how to install and self-check; no grading machinery in the notebook."""
+    cells = nbformat.read(source_path(assignment), as_version=4).cells
+    first = cells[0]
+    assert first.cell_type == "markdown"
+    for words in (
+        "pip install -r requirements.txt",
+        "\npytest ",
+        "pytest -k ",
+        "save the notebook",
+    ):
+        assert words in first.source, words
+    helper = next(c for c in cells if c.get("id") == course.HELPER_ID)
+    code = [line for line in helper.source.splitlines() if line and not line.startswith("#")]
+    assert code == ["from selfcheck.autograder.visible import visible_checks"]
+    release = set(course.bundle_files(assignment))
+    assert Path("selfcheck/autograder/visible.py") in release
+    assert Path("selfcheck/autograder/epoch_timing.py") in release
+    assert Path("requirements.txt") in release
