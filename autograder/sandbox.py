@@ -752,16 +752,20 @@ class Sandbox:
         reading (student code that forged an answer and then slept) costs a
         time limit, never a grader stuck in a pipe write.
         """
+        stopped_reading = LimitExceeded(
+            f"time limit: {during} did not finish within "
+            f"{self.limits.call_seconds:g} seconds (the code stopped reading requests)"
+        )
+        if self._received is not None:
+            self._send_portable(data, deadline, during, stopped_reading)
+            return
         pipe = self._process.stdin.fileno()
         view = memoryview(data)
         while view:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.close()
-                raise LimitExceeded(
-                    f"time limit: {during} did not finish within "
-                    f"{self.limits.call_seconds:g} seconds (the code stopped reading requests)"
-                )
+                raise stopped_reading
             _, ready, _ = select.select([], [pipe], [], remaining)
             if not ready:
                 continue
@@ -771,6 +775,28 @@ class Sandbox:
                 continue
             except OSError:
                 raise self._died("before the call") from None
+
+    def _send_portable(
+        self, data: bytes, deadline: float, during: str, stopped_reading: LimitExceeded
+    ) -> None:
+        """:meth:`_send` without ``select`` on pipes: a thread writes, the caller waits."""
+        stdin, failed, done = self._process.stdin, [], threading.Event()
+
+        def write() -> None:
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except (OSError, ValueError) as error:  # a closed pipe: the child is gone
+                failed.append(error)
+            finally:
+                done.set()
+
+        threading.Thread(target=write, daemon=True).start()
+        if not done.wait(max(deadline - time.monotonic(), 0)):
+            self.close()  # killing the child ends the blocked write
+            raise stopped_reading
+        if failed:
+            raise self._died("before the call")
 
     def _discard_unasked(self) -> None:
         """Drop whatever the child sent that no request asked for yet.
