@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from autograder import results
@@ -19,25 +20,36 @@ def points(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters (tab and newline excepted) and lone surrogates."""
+
+
 def valid_text(data: Any) -> Any:
-    """``data`` with every string made valid UTF-8: a lone surrogate becomes its escape.
+    """``data`` with every string safe to print: valid UTF-8, no terminal control codes.
 
     Student code can put lone surrogates (``"\\ud800"``) in exception messages
-    and answers; written as they are, they would make the JSON, the CSV or
-    the terminal output fail to encode. Dictionaries and lists are rebuilt;
-    everything else is returned as it is.
+    and answers, which would make the JSON, the CSV or the terminal output
+    fail to encode, and control characters (an escape sequence that clears
+    the instructor's terminal). Each becomes its backslash escape
+    (``\\ud800``, ``\\x1b``). Dictionaries and lists are rebuilt; everything
+    else is returned as it is.
     """
     if isinstance(data, str):
-        try:
-            data.encode("utf-8")
-        except UnicodeEncodeError:
-            return data.encode("utf-8", "backslashreplace").decode("utf-8")
-        return data
+        return UNSAFE_CHARACTERS.sub(_escaped, data)
     if isinstance(data, dict):
         return {valid_text(key): valid_text(value) for key, value in data.items()}
     if isinstance(data, list | tuple):
         return [valid_text(item) for item in data]
     return data
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs as a formula (``=``, ``+``, ``-``, ``@``)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def assignment_json(result: AssignmentResult) -> dict[str, Any]:
@@ -95,6 +107,8 @@ def csv_columns() -> list[str]:
 def to_csv(reports: list[dict[str, Any]]) -> str:
     """One row per submission; a function or assignment not graded is left empty.
 
+    A student id that a spreadsheet would run as a formula starts with ``'``.
+
     Parameters
     ----------
     reports : list of dict
@@ -105,7 +119,7 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
     writer.writeheader()
     for report in reports:
         row: dict[str, Any] = {
-            "submission": report["submission"],
+            "submission": spreadsheet_safe(report["submission"]),
             "score": points(report["score"]),
             "max_score": points(report["max_score"]),
         }

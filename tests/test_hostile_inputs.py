@@ -43,7 +43,8 @@ HONEST = CORPUS / "vanishing_gradients" / "correct_loops.py"
 SECRET = "SECRET-6f1c2b0e-not-for-students"
 GBK_NAME = "张三".encode("gbk")
 BROKEN = "def oops(:\n"  # a quick file to grade: it does not load
-NAMED = ["张三", "李四", "a b", "a_b", "CON", "esc\x1b[31mape", "new\nline", "x／y"]
+FORMULA = '=HYPERLINK("example.invalid")'  # a name a spreadsheet would run
+NAMED = ["张三", "李四", "a b", "a_b", "CON", "esc\x1b[31mape", "new\nline", "x／y", FORMULA]
 
 
 @dataclass
@@ -128,9 +129,8 @@ def _build_class(base: Path) -> Path:
     (submitted / "malformed" / "vanishing_gradients.ipynb").write_bytes(latin1)
     # Row B: lone surrogates, a 200,000-character line, a name in GBK bytes
     long_line = "LONG = '" + "x" * 200_000 + "'\n"
-    surrogate = (
-        'def chain_backward(*a, **k):\n    raise ValueError("bad \ud800 value")  # \udfff\n'
-    )
+    message = "\x1b[2J bad \ud800 value"  # clears a terminal; not UTF-8
+    surrogate = f'def chain_backward(*a, **k):\n    raise ValueError("{message}")  # \udfff\n'
     _student(
         submitted,
         "surrogates",
@@ -169,6 +169,7 @@ STUDENTS = {
     "esc\\x1b[31mape",
     "new\\nline",
     "x／y",
+    FORMULA,
 }
 
 
@@ -201,13 +202,14 @@ def _problems(report: dict) -> dict[str, str]:
 
 def test_the_class_is_graded_with_every_student_and_valid_utf8(graded: Graded) -> None:
     assert graded.run.returncode == 0, graded.run.stderr.decode(errors="replace")[-3000:]
-    for data in graded.outputs.values():
+    for name, data in graded.outputs.items():
         data.decode("utf-8")  # strict: raises on anything that is not UTF-8
+        assert b"\x1b" not in data, name  # no terminal escape from a name or an answer
     assert set(graded.reports) == STUDENTS
     lines = (graded.out / "grades.jsonl").read_text().splitlines()
     assert {json.loads(line)["submission"] for line in lines} == STUDENTS
     rows = list(csv.DictReader(io.StringIO(graded.csv_file.read_text())))
-    assert {row["submission"] for row in rows} == STUDENTS
+    assert {row["submission"] for row in rows} == STUDENTS - {FORMULA} | {f"'{FORMULA}"}
 
 
 def test_honest_students_keep_full_marks(graded: Graded) -> None:
@@ -267,6 +269,8 @@ def test_lone_surrogates_and_a_long_line_cost_only_that_function(graded: Graded)
     attacked = functions["vanishing_gradients.chain_backward"]
     assert attacked["score"] < attacked["max_score"]
     assert "ValueError" in json.dumps(attacked["failed"])
+    shown = "\n".join(str(value) for failure in attacked["failed"] for value in failure.values())
+    assert "\\x1b[2J bad \\ud800 value" in shown  # escaped, not sent to the terminal
     for name in ("sigmoid", "sigmoid_derivative", "chain_forward"):
         assert functions[f"vanishing_gradients.{name}"]["score"] == 10, name
 
