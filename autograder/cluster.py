@@ -6,9 +6,9 @@ task carries the student's :class:`~autograder.submission.Submission` with
 that one file's bytes, read once when the class was found (never a path:
 workers need not share a file system with the grader); the worker grades it
 exactly as local grading does, in its own sandbox, with the same checks,
-recordings and limits. The result comes
-back as plain data, and the grader puts back the file's path as the grader saw
-it, so the reports equal local grading's.
+recordings and limits. The result comes back as plain data, and the grader
+puts back the file's path as the grader saw it, so the reports equal local
+grading's.
 
 Faults: Dask reschedules the tasks of a worker that dies on another one (up to
 the scheduler's ``distributed.scheduler.allowed-failures`` deaths per task);
@@ -111,15 +111,16 @@ def grade_shipped(
     return report.assignment_json(result)
 
 
-def _failed_part(assignment: str, visibilities: tuple[str, ...], error: BaseException) -> dict:
-    """The part of a task the cluster could not finish: every check fails with the reason."""
-    reason = f"the grader failed on this submission ({type(error).__name__}: {error})"
-    if type(error).__name__ == "KilledWorker":
-        reason = (
-            "grading stopped the cluster's worker each time it was tried "
-            "(your code may have crashed or ended the grader's process)"
-        )
-    result = grade_module(assignment, None, visibilities=visibilities, problem=reason)
+WORKERS_KILLED = (
+    "grading stopped the cluster's worker each time it was tried "
+    "(your code may have crashed or ended the grader's process)"
+)
+"""The problem entry of a task the scheduler gave up after it took its workers down."""
+
+
+def _failed_part(assignment: str, visibilities: tuple[str, ...], problem: str) -> dict:
+    """The part of a task the cluster could not finish: every check fails with ``problem``."""
+    result = grade_module(assignment, None, visibilities=visibilities, problem=problem)
     return report.assignment_json(result)
 
 
@@ -212,6 +213,7 @@ def grade_parts(
 
 def _result(future: Any, assignment: str, visibilities: tuple[str, ...]) -> dict[str, Any]:
     """A finished task's part; a task that failed becomes a problem entry, a lost run an error."""
+    from distributed import KilledWorker
     from distributed.client import FutureCancelledError
 
     try:
@@ -220,8 +222,11 @@ def _result(future: Any, assignment: str, visibilities: tuple[str, ...]) -> dict
         raise ClusterError(f"the cluster lost the run: {error}") from None
     except IsolationError as error:  # the worker's fault, not the student's
         raise ClusterError(f"a worker cannot grade safely: {error}") from None
-    except Exception as error:  # KilledWorker, or an error the grader raised on the worker
-        return _failed_part(assignment, visibilities, error)
+    except KilledWorker:
+        return _failed_part(assignment, visibilities, WORKERS_KILLED)
+    except Exception as error:  # the grader failed on the worker, twice: as cli does here
+        problem = f"the grader failed on this submission ({type(error).__name__}: {error})"
+        return _failed_part(assignment, visibilities, problem)
 
 
 @dataclass

@@ -223,3 +223,23 @@ def test_a_worker_killed_mid_run_loses_no_student(
             expected[demo]["score"],
             list(expected[demo]["assignments"]),
         )
+
+
+@pytest.mark.skipif(
+    resolve_isolation() != "bubblewrap", reason="the grader itself has no OS sandbox here"
+)
+def test_a_worker_without_the_sandbox_stops_the_run(tmp_path: Path) -> None:
+    # The grader chose bubblewrap; a worker where it does not work must refuse, not grade
+    # unconfined: the run stops with the worker's reason and no student is graded.
+    unsandboxed = {"AUTOGRADER_BWRAP": str(tmp_path / "no-bwrap-here")}
+    running = LoopbackCluster.start(1, tmp_path, unsandboxed)
+    try:
+        command = [sys.executable, "-m", "autograder", "grade", str(DEMO / "ada_perfect")]
+        command += ["--json", "--scheduler", running.address]
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    finally:
+        running.close()
+    assert run.returncode == 2
+    assert "a worker cannot grade safely" in run.stderr
+    assert "bubblewrap does not work here" in run.stderr
+    assert run.stdout == ""
