@@ -220,12 +220,17 @@ def _open_folder(name: str, dir_fd: int | None = None) -> int:
     return os.open(name, _FOLDER, dir_fd=dir_fd)
 
 
+PLACES = ((".ipynb", False), (".ipynb", True), (".py", False), (".py", True))
+"""Where an assignment's file may be, in order of preference: (suffix, in ``<assignment>/``)."""
+
+
 def _candidate_file(
-    folder_fd: int, assignment: str, layout: int, label: str
+    folder_fd: int, assignment: str, place: tuple[str, bool], label: str
 ) -> SubmittedFile | None:
-    """One of the four places an assignment's file may be, read; ``None`` if absent."""
-    file = f"{assignment}.ipynb" if layout in (0, 1) else f"{assignment}.py"
-    if layout in (0, 2):
+    """The assignment's file at one of :data:`PLACES`, read; ``None`` if absent."""
+    suffix, in_subfolder = place
+    file = f"{assignment}{suffix}"
+    if not in_subfolder:
         return _read_at(folder_fd, file, _join(label, file), _limit(file))
     try:
         info = os.stat(assignment, dir_fd=folder_fd, follow_symlinks=False)
@@ -257,8 +262,8 @@ def _student_files(folder_fd: int, label: str) -> tuple[dict[str, SubmittedFile]
     for assignment in ASSIGNMENTS:
         found = [
             file
-            for layout in range(4)
-            if (file := _candidate_file(folder_fd, assignment, layout, label)) is not None
+            for place in PLACES
+            if (file := _candidate_file(folder_fd, assignment, place, label)) is not None
         ]
         readable_found = [f for f in found if f.problem == ""]
         if not found:
@@ -270,7 +275,7 @@ def _student_files(folder_fd: int, label: str) -> tuple[dict[str, SubmittedFile]
                 f"{assignment}: both a notebook and a .py file were found; "
                 f"the notebook {chosen.path} was graded"
             )
-        notes += [f.problem for f in found if f.problem and f is not chosen]
+        notes += dict.fromkeys(f.problem for f in found if f.problem not in ("", chosen.problem))
     return files, notes
 
 
