@@ -249,6 +249,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only list committed files that differ; exit 1 if any",
     )
+    gradescope = commands.add_parser(
+        "gradescope",
+        help="write the autograder zip to upload to a Gradescope programming assignment",
+        description="Write OUT.zip: setup.sh, run_autograder, the grader's source and its "
+        "pinned requirements. Gradescope grades each upload with every check, in the sandbox.",
+    )
+    gradescope.add_argument("zip", type=Path, metavar="OUT.zip", help="the zip to write")
     commands.add_parser(
         "benchmark",
         help="measure grading speed (CLI against nbgrader) and the batch-size experiment",
@@ -290,6 +297,21 @@ def _build(check: bool) -> int:
     return 0
 
 
+def _gradescope_zip(out: Path) -> int:
+    from autograder import gradescope
+
+    try:
+        names = gradescope.build_zip(out)
+    except gradescope.GradescopeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"wrote {out} ({len(names)} files): upload it as the autograder of a Gradescope "
+        "programming assignment"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
@@ -300,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
         return _build(args.check)
+    if args.command == "gradescope":
+        return _gradescope_zip(args.zip)
     for stream in (sys.stdout, sys.stderr):  # every output valid UTF-8, whatever the locale
         stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
     try:
