@@ -3,30 +3,38 @@
 ``python -m autograder grade PATH --out DIR`` writes::
 
     DIR/grades.csv                     one row per student (as --csv)
-    DIR/grades.json                    everything, the contract's JSON (a list)
+    DIR/grades.json                    everything, docs/contract.md's JSON (a list)
     DIR/grades.jsonl                   one line per student, written as each is graded
-    DIR/feedback/<student>.md, .html   each lost point with its reason and input
+    DIR/feedback/<student>.md, .html   each function, each lost point with its reason
     DIR/gradescope/<student>/results.json
-    DIR/summary.md                     class statistics, checks ranked by failures
+    DIR/summary.md                     class statistics, the checks failed most
     DIR/totals.png                     histogram of the totals (needs matplotlib)
 
-Every file is built from the same JSON reports, so they carry the same scores.
+Every file is rendered from the result model (:mod:`autograder.results`, rebuilt
+from the same JSON reports), so they carry the same scores: the points of the
+checks that passed add up to each score, and a check that did not run is never
+shown as passed. Text from checks and students is escaped (:mod:`autograder.markdown`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder import markdown as md
 from autograder import report, results
 from autograder.contract import ASSIGNMENTS
-from autograder.registry import checks_for
+from autograder.results import FAILED, HELD_BACK, NOT_RUN, AssignmentResult, FunctionResult
+
+TOP_FAILED = 10
+"""How many checks summary.md ranks."""
+
 
 NAME_CHARS = 80
 """The longest readable part of an export's file name."""
@@ -88,124 +96,98 @@ def export_names(names: list[str]) -> dict[str, str]:
     return chosen
 
 
+def graded_assignments(one: dict[str, Any]) -> Iterator[AssignmentResult]:
+    """The result model of each graded assignment of one report, in contract order."""
+    for assignment in ASSIGNMENTS:
+        if assignment in one["assignments"]:
+            yield results.from_json(one, assignment)
+
+
+def left_out(one: dict[str, Any]) -> int:
+    """How many checks were not run by choice (``--public-only``): not part of the grade."""
+    return sum(
+        not check.in_grade for graded in graded_assignments(one) for check in graded.checks()
+    )
+
+
+def _score(score: float, maximum: float) -> str:
+    return f"{report.points(score)} / {report.points(maximum)}"
+
+
+# --- feedback per student ----------------------------------------------------------------------
+
+
+def unwritten_markdown(function: str) -> str:
+    """The one line (Markdown) an unwritten function gets instead of each of its checks."""
+    return (
+        "not written yet: the stub's `raise NotImplementedError()` is still there "
+        f"(then self-check it with {md.code(f'pytest -k {function}')})"
+    )
+
+
+def _function_markdown(function: FunctionResult) -> list[str]:
+    """One function as a list item, its checks and notes nested under it."""
+    name, score = md.code(function.name), _score(function.score, function.max_score)
+    if report.unwritten(function):
+        return [f"- ✗ {name}: {score}, {unwritten_markdown(function.name)}"]
+    mark = "✓" if function.score == function.max_score else "✗"
+    lines = [f"- {mark} {name}: {score}"]
+    for check in function.having(FAILED):
+        lines += [f"  - ✗ {md.text(check.title)} ({md.points(check.points)})", ""]
+        lines += [*md.code_block(report.failure_lines(check.failure), "    "), ""]
+    for why, held in report.grouped(function.having(HELD_BACK)).items():
+        lost = md.points(sum(c.points for c in held))
+        lines.append(f"  - ○ passed, but held back ({lost}): {md.text(why)}")
+        lines += [f"    - {md.text(c.title)}" for c in held]
+    not_run = tuple(c for c in function.having(NOT_RUN) if c.in_grade)
+    for why, skipped in report.grouped(not_run).items():
+        lost = md.points(sum(c.points for c in skipped))
+        lines.append(f"  - · not run ({lost}): {md.text(why)}")
+    lines += [f"  - note: {md.text(note)}" for note in function.notes]
+    return lines
+
+
 def feedback_markdown(one: dict[str, Any]) -> str:
-    """One student's feedback as Markdown: scores, then every lost point."""
+    """One student's feedback as Markdown: each function, its lost points nested under it."""
     lines = [
-        f"# Feedback for {one['submission']}",
+        f"# Feedback for {md.text(one['submission'])}",
         "",
-        f"**Total: {report.points(one['score'])} / {report.points(one['max_score'])}**",
-        "",
+        f"**Total: {_score(one['score'], one['max_score'])}**",
     ]
-    lines += [f"> {note}" for note in one["notes"]]
-    for assignment, graded in one["assignments"].items():
-        score = f"{report.points(graded['score'])} / {report.points(graded['max_score'])}"
-        lines += ["", f"## {assignment}: {score}", ""]
-        if "problem" in graded:
-            lines += [f"- ✗ {graded['problem']}"]
+    notes = list(one["notes"])
+    skipped = left_out(one)
+    if skipped:
+        notes.append(
+            f"Public checks only: {md.plural(skipped, 'hidden check')} did not run and are not "
+            "part of this total; hidden checks also count towards the grade."
+        )
+    if notes:
+        lines.append("")
+    for note in notes:
+        lines += [f"> {md.text(note)}", ">"]
+    if notes:
+        lines.pop()
+    for graded in graded_assignments(one):
+        lines += ["", f"## {md.text(graded.name)}: {_score(graded.score, graded.max_score)}", ""]
+        if graded.problem:
+            lines.append(f"- ✗ nothing could be graded: {md.text(graded.problem)}")
             continue
-        for key, function in one["functions"].items():
-            if not key.startswith(f"{assignment}."):
-                continue
-            name = key.split(".", 1)[1]
-            mark = "✓" if not function["failed"] else "✗"
-            lines.append(
-                f"- {mark} `{name}`: {report.points(function['score'])} / "
-                f"{report.points(function['max_score'])}"
-            )
-            for failure in function["failed"]:
-                lines.append(f"  - ✗ {failure['check']} ({report.points(failure['points'])} pts)")
-                details = report.failure_lines(failure)
-                lines += ["", "    ```", *(f"    {d}" for d in details), "    ```", ""]
-            lines += [f"  - note: {note}" for note in function.get("notes", ())]
+        for function in graded.functions:
+            lines += _function_markdown(function)
     return "\n".join(lines) + "\n"
 
 
-def markdown_to_html(text: str, title: str) -> str:
-    """Render the Markdown subset :func:`feedback_markdown` writes as a standalone page."""
-    body: list[str] = []
-    in_code = in_list = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            body.append("<pre>" if not in_code else "</pre>")
-            in_code = not in_code
-            continue
-        if in_code:
-            body.append(html.escape(stripped))
-            continue
-        if stripped.startswith("- ") and not in_list:
-            body.append("<ul>")
-            in_list = True
-        elif not stripped.startswith("- ") and in_list and not line.startswith("  "):
-            body.append("</ul>")
-            in_list = False
-        body.append(_html_line(stripped))
-    if in_list:
-        body.append("</ul>")
-    style = (
-        "body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-        "pre{background:#f4f4f4;padding:.5em}"
-    )
-    return (
-        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
-    )
+def feedback_html(one: dict[str, Any]) -> str:
+    """One student's feedback as a standalone HTML page (the Markdown, rendered)."""
+    return md.to_html(feedback_markdown(one), f"Feedback for {one['submission']}")
 
 
-def _html_line(line: str) -> str:
-    text = html.escape(line)
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    text = re.sub(r"`(.+?)`", r"<code>\1</code>", text)
-    for level in (2, 1):
-        if line.startswith("#" * level + " "):
-            return f"<h{level}>{text[level + 1 :]}</h{level}>"
-    if line.startswith("- "):
-        return f"<li>{text[2:]}</li>"
-    if line.startswith("&gt; "):
-        return f"<blockquote>{text[5:]}</blockquote>"
-    return f"<p>{text}</p>" if text else ""
-
-
-def gradescope_results(one: dict[str, Any]) -> dict[str, Any]:
-    """Gradescope's ``results.json`` for one student.
-
-    One test per check; hidden checks are ``after_published`` (students see
-    them once grades are published), public ones ``visible``. A failed
-    check's output is its feedback, never the check's code.
-    """
-    tests = []
-    for assignment in one["assignments"]:
-        for check in results.from_json(one, assignment).checks():
-            if not check.in_grade:
-                continue
-            key = f"{assignment}.{check.function}"
-            if check.failure is not None:
-                output = "\n".join(report.failure_lines(check.failure))
-            else:
-                output = check.why
-            tests.append(
-                {
-                    "name": f"{key}: {check.title}",
-                    "score": check.score,
-                    "max_score": check.points,
-                    "status": "passed" if check.counted else "failed",
-                    "output": output,
-                    "visibility": "visible" if check.visibility == "public" else "after_published",
-                    "tags": [assignment, check.function],
-                }
-            )
-    return {
-        "score": float(one["score"]),
-        "output": "\n".join(one["notes"]) or f"{len(tests)} checks run.",
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": tests,
-    }
+# --- class statistics --------------------------------------------------------------------------
 
 
 @dataclass
 class CheckStatistics:
-    """How a class did on one check."""
+    """How a class did on one check (failures of functions still unwritten left out)."""
 
     function: str
     title: str
@@ -217,70 +199,125 @@ class CheckStatistics:
 def statistics(reports: list[dict[str, Any]]) -> list[CheckStatistics]:
     """Per check: how many students failed it and their commonest failing input.
 
+    A function a student has not written yet (:func:`autograder.report.unwritten`)
+    counts in :func:`unwritten_counts`, not here: an untouched stub fails every
+    check and would bury the mistakes of those who wrote it.
+
     Returns
     -------
     list of CheckStatistics
-        Most failed first (ties in contract order).
+        Most failed first (ties in the order the checks were graded).
     """
-    rows: dict[tuple[str, str], CheckStatistics] = {}
-    for assignment in ASSIGNMENTS:
-        for check in checks_for(assignment):
-            key = f"{assignment}.{check.function}"
-            rows[(key, check.title)] = CheckStatistics(key, check.title, check.points)
+    rows: dict[tuple[str, str, str], CheckStatistics] = {}
     for one in reports:
-        for key, function in one["functions"].items():
-            for failure in function["failed"]:
-                row = rows.get((key, failure["check"]))
-                if row is not None:
-                    row.failed += 1
-                    row.inputs[failure["input"] or failure["got"]] += 1
+        for graded in graded_assignments(one):
+            for function in graded.functions:
+                stub = report.unwritten(function)
+                for check in function.checks:
+                    key = f"{graded.name}.{function.name}"
+                    row = rows.setdefault(
+                        (key, check.visibility, check.name),
+                        CheckStatistics(key, check.title, check.points),
+                    )
+                    if check.outcome == FAILED and not stub and check.failure is not None:
+                        row.failed += 1
+                        row.inputs[check.failure.call or check.failure.got] += 1
     return sorted(rows.values(), key=lambda r: -r.failed)
 
 
-def _distribution(scores: list[float], maximum: float) -> str:
+def unwritten_counts(reports: list[dict[str, Any]]) -> Counter[str]:
+    """How many students have not written each function (``"<assignment>.<function>"``)."""
+    counts: Counter[str] = Counter()
+    for one in reports:
+        for graded in graded_assignments(one):
+            for function in graded.functions:
+                if report.unwritten(function):
+                    counts[f"{graded.name}.{function.name}"] += 1
+    return counts
+
+
+def _distribution(scores: list[float], maximum: float) -> list[str]:
+    """Mean, min, max, full marks (of how many), as table cells."""
     if not scores:
-        return "no submissions"
-    mean = sum(scores) / len(scores)
+        return ["", "", "", "0 of 0"]
     full = sum(s == maximum for s in scores)
-    return (
-        f"mean {mean:.1f} / {report.points(maximum)}, min {report.points(min(scores))}, "
-        f"max {report.points(max(scores))}, full marks {full} of {len(scores)}"
-    )
+    return [
+        f"{sum(scores) / len(scores):.1f} / {report.points(maximum)}",
+        str(report.points(min(scores))),
+        str(report.points(max(scores))),
+        f"{full} of {len(scores)}",
+    ]
 
 
-def summary_markdown(reports: list[dict[str, Any]], stray: list[str] | None = None) -> str:
-    """Class statistics: totals, per assignment and function, checks ranked by failures.
-
-    ``stray`` lists what the class folder held that was not graded.
-    """
-    lines = [f"# Class summary ({len(reports)} submissions)", ""]
-    if stray:
-        lines += ["## Not graded", "", *(f"- {entry}" for entry in stray), ""]
+def _score_rows(reports: list[dict[str, Any]], unwritten: Counter[str]) -> list[list[str]]:
     totals = [r["score"] for r in reports]
     maximum = max((r["max_score"] for r in reports), default=0.0)
-    lines += [f"Total: {_distribution(totals, maximum)}", "", "## Per assignment", ""]
+    rows = [["**total**", *_distribution(totals, maximum), ""]]
     for assignment, functions in ASSIGNMENTS.items():
         graded = [r["assignments"][assignment] for r in reports if assignment in r["assignments"]]
         if not graded:
             continue
         scores = [g["score"] for g in graded]
-        lines.append(f"- {assignment}: {_distribution(scores, graded[0]['max_score'])}")
+        rows.append(
+            [f"**{md.text(assignment)}**", *_distribution(scores, graded[0]["max_score"]), ""]
+        )
         for function in functions:
-            entries = [
-                r["functions"][f"{assignment}.{function}"]
-                for r in reports
-                if f"{assignment}.{function}" in r["functions"]
-            ]
+            key = f"{assignment}.{function}"
+            entries = [r["functions"][key] for r in reports if key in r["functions"]]
             scores = [e["score"] for e in entries]
-            lines.append(f"  - {function}: {_distribution(scores, entries[0]['max_score'])}")
-    lines += ["", "## Checks the class failed most", ""]
-    lines += ["| failed | function | check | commonest failing input |", "|---|---|---|---|"]
-    for row in statistics(reports):
-        if not row.failed:
-            continue
-        common, count = row.inputs.most_common(1)[0]
-        cell = common.replace("|", "\\|")
-        lines.append(f"| {row.failed} | {row.function} | {row.title} | `{cell}` ({count}×) |")
+            top = entries[0]["max_score"] if entries else 0.0
+            rows.append(
+                [md.code(function), *_distribution(scores, top), str(unwritten[key] or "")]
+            )
+    return rows
+
+
+def summary_markdown(reports: list[dict[str, Any]], stray: list[str] | None = None) -> str:
+    """Class statistics: scores per assignment and function, the checks failed most.
+
+    ``stray`` lists what the class folder held that was not graded.
+    """
+    unwritten = unwritten_counts(reports)
+    lines = [f"# Class summary ({md.plural(len(reports), 'submission')})", ""]
+    if stray:
+        lines += ["## Not graded", "", *(f"- {md.text(entry)}" for entry in stray), ""]
+    skipped = max((left_out(r) for r in reports), default=0)
+    if skipped:
+        lines += [
+            f"Public checks only: {md.plural(skipped, 'hidden check')} per submission did not "
+            "run and are not part of these scores.",
+            "",
+        ]
+    lines += ["## Scores", ""]
+    header = ["", "mean", "min", "max", "full marks", "not written"]
+    lines += md.table(header, _score_rows(reports, unwritten))
+    lines += ["", f"## The {TOP_FAILED} checks failed most", ""]
+    failed = [row for row in statistics(reports) if row.failed][:TOP_FAILED]
+    if failed:
+        rows = []
+        for row in failed:
+            common, count = row.inputs.most_common(1)[0]
+            rows.append(
+                [
+                    f"{row.failed} of {len(reports)}",
+                    md.code(row.function),
+                    md.text(row.title),
+                    f"{md.code(common)} ({count}×)",
+                ]
+            )
+        lines += md.table(["failed", "function", "check", "commonest failing input"], rows)
+    else:
+        lines.append("No check failed (functions not written yet aside).")
+    lines += ["", "Functions a student has not written yet are counted apart, below.", ""]
+    lines += ["## Not written yet", ""]
+    if unwritten:
+        lines += [
+            f"- {md.plural(count, 'student')} {'has' if count == 1 else 'have'} not written "
+            f"{md.code(key)}"
+            for key, count in sorted(unwritten.items(), key=lambda item: -item[1])
+        ]
+    else:
+        lines.append("Every student wrote every function.")
     return "\n".join(lines) + "\n"
 
 
@@ -291,18 +328,26 @@ def totals_histogram(reports: list[dict[str, Any]], path: Path) -> bool:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         return False
-    maximum = max((r["max_score"] for r in reports), default=1.0)
+    maximum = max((r["max_score"] for r in reports), default=1.0) or 1.0
     figure, axes = plt.subplots(figsize=(6, 4))
     axes.hist([r["score"] for r in reports], bins=20, range=(0, maximum), color="tab:blue")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("total score")
     axes.set_ylabel("students")
-    axes.set_title(f"Totals of {len(reports)} submissions")
+    axes.set_title(f"Totals of {md.plural(len(reports), 'submission')}")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
     return True
+
+
+def _gradescope_results(one: dict[str, Any]) -> dict[str, Any]:
+    from autograder.gradescope import results_json  # it reads this module's model helpers
+
+    return results_json(one)
 
 
 class ClassExport:
@@ -346,13 +391,10 @@ class ClassExport:
     def add(self, one: dict[str, Any]) -> None:
         """Write one graded student's files and their line of ``grades.jsonl``."""
         name = self.names[one["submission"]]
-        markdown = feedback_markdown(one)
-        self._write(self.out / "feedback" / f"{name}.md", markdown)
-        self._write(
-            self.out / "feedback" / f"{name}.html", markdown_to_html(markdown, one["submission"])
-        )
-        results = json.dumps(gradescope_results(one), indent=2, ensure_ascii=False) + "\n"
-        self._write(self.out / "gradescope" / name / "results.json", results)
+        self._write(self.out / "feedback" / f"{name}.md", feedback_markdown(one))
+        self._write(self.out / "feedback" / f"{name}.html", feedback_html(one))
+        gradescope = json.dumps(_gradescope_results(one), indent=2, ensure_ascii=False) + "\n"
+        self._write(self.out / "gradescope" / name / "results.json", gradescope)
         self._lines.write(json.dumps(one, ensure_ascii=False) + "\n")
         self._lines.flush()
 

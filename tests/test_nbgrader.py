@@ -44,6 +44,7 @@ class Course:
     root: Path
     cli: list[dict[str, Any]]
     seconds: dict[str, float] = field(default_factory=dict)
+    logs: dict[str, str] = field(default_factory=dict)
 
     def release(self, assignment: str) -> Path:
         return self.root / "release" / assignment
@@ -80,7 +81,7 @@ def nbcourse(tmp_path_factory: pytest.TempPathFactory) -> Course:
         stderr=subprocess.PIPE,
         text=True,
     )
-    seconds = {}
+    seconds, logs = {}, {}
     for step, args in [
         ("generate_assignment", ("generate_assignment", "*")),
         ("autograde", ("autograde", "*")),
@@ -88,12 +89,12 @@ def nbcourse(tmp_path_factory: pytest.TempPathFactory) -> Course:
         ("export", ("export",)),
     ]:
         started = time.perf_counter()
-        nbgrader(root, *args)
+        logs[step] = nbgrader(root, *args).stderr
         seconds[step] = round(time.perf_counter() - started, 1)
     out, err = cli.communicate(timeout=1800)
     assert cli.returncode == 0, err
     print(f"\nnbgrader workflow, seconds per step: {seconds}")
-    return Course(root, json.loads(out), seconds)
+    return Course(root, json.loads(out), seconds, logs)
 
 
 def test_release_is_what_the_build_says(nbcourse: Course) -> None:
@@ -271,3 +272,84 @@ def test_selfcheck_runs_in_a_copy_of_the_release(nbcourse: Course, tmp_path: Pat
     assert "4 failed, 1 passed" in out
     assert "hidden checks also count towards your grade" in out
     assert "full marks" not in out.lower()
+
+
+def test_untouched_test_cells_raise_no_checksum_warning(nbcourse: Course) -> None:
+    """jupyter/nbgrader#1961: the released test cell lacks its hidden tests, which is no change."""
+    assert "Attribute 'checksum'" not in nbcourse.logs["autograde"]
+    assert "has changed" not in nbcourse.logs["autograde"]
+
+
+def test_a_changed_test_cell_is_still_reported_and_restored(nbcourse: Course) -> None:
+    assignment = "vanishing_gradients"
+    untouched = nbcourse.root / "submitted" / "cai_untouched" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(untouched, as_version=4)
+    test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    test_cell.source = "pass  # the student deleted the visible checks"
+    folder = nbcourse.root / "submitted" / "eve_tampered" / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / untouched.name)
+    try:
+        log = nbgrader(nbcourse.root, "autograde", assignment, "--student", "eve_tampered").stderr
+        graded = nbcourse.root / "autograded" / "eve_tampered" / assignment / untouched.name
+        restored = nbformat.read(graded, as_version=4)
+        cell = next(c for c in restored.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    finally:
+        shutil.rmtree(folder.parent)
+        shutil.rmtree(nbcourse.root / "autograded" / "eve_tampered", ignore_errors=True)
+    assert f"Attribute 'checksum' for cell {test_cell.metadata.nbgrader.grade_id}" in log
+    assert "grade_function" in cell.source  # the gradebook's cell, hidden tests included
+
+
+def test_no_selfcheck_copy_per_student(nbcourse: Course) -> None:
+    """The self-check ships in release/, not in every autograded/ and feedback/ folder."""
+    for student in STUDENTS:
+        for assignment in ASSIGNMENTS:
+            for step, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
+                folder = nbcourse.root / step / student / assignment
+                files = [p.relative_to(folder) for p in folder.rglob("*") if p.is_file()]
+                assert files == [Path(f"{assignment}{suffix}")], (step, student, files)
+
+
+def test_feedback_names_each_function_and_spaces_its_tables(nbcourse: Course) -> None:
+    from html.parser import HTMLParser
+
+    class Contents(HTMLParser):
+        """The table of contents' entries, and the page's style sheets."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth, self.entries, self.styles, self.in_style = 0, [], [], False
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "div" and ("id", "toc") in attrs:
+                self.depth = 1
+            elif tag == "div" and self.depth:
+                self.depth += 1
+            elif tag == "li" and self.depth:
+                self.entries.append("")
+            self.in_style = tag == "style"
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "div" and self.depth:
+                self.depth -= 1
+
+        def handle_data(self, data: str) -> None:
+            if self.depth and self.entries:
+                self.entries[-1] += data
+            if self.in_style:
+                self.styles.append(data)
+
+    path = (
+        nbcourse.root / "feedback" / "bo_mistakes" / "gradient_descent" / "gradient_descent.html"
+    )
+    page = Contents()
+    page.feed(path.read_text())
+    names = [" ".join(entry.split()) for entry in page.entries]
+    assert [n.split(" (Score")[0] for n in names] == [
+        f"Tests of {f}" for f in ASSIGNMENTS["gradient_descent"]
+    ]
+    cli = next(r for r in nbcourse.cli if r["submission"] == "bo_mistakes")
+    score = cli["functions"]["gradient_descent.num_batches"]["score"]
+    assert score < 10 and f"Tests of num_batches (Score: {score:.1f} / 10.0)" in names
+    assert any(".rendered_html td" in style and "padding" in style for style in page.styles)
