@@ -121,7 +121,7 @@ def unwritten_markdown(function: str) -> str:
     """The one line (Markdown) an unwritten function gets instead of each of its checks."""
     return (
         "not written yet: the stub's `raise NotImplementedError()` is still there "
-        f"(then self-check it with {md.code(f'pytest -k {function}')})"
+        f"(when it is written, self-check it with {md.code(f'pytest -k {function}')})"
     )
 
 

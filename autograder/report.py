@@ -176,7 +176,7 @@ def failure_lines(failure: dict[str, Any] | results.Failure) -> list[str]:
     return lines
 
 
-def _grouped(checks: tuple[results.CheckResult, ...]) -> dict[str, list[results.CheckResult]]:
+def grouped(checks: tuple[results.CheckResult, ...]) -> dict[str, list[results.CheckResult]]:
     """Checks grouped by their reason (``why``), in order of first appearance."""
     groups: dict[str, list[results.CheckResult]] = {}
     for check in checks:
@@ -184,20 +184,50 @@ def _grouped(checks: tuple[results.CheckResult, ...]) -> dict[str, list[results.
     return groups
 
 
+NOT_WRITTEN = ("your own code in place of the stub's", "NotImplementedError: not written yet")
+"""How grading words a failure caused by the stub's ``raise NotImplementedError()``:
+the beginnings of its ``expected`` and ``got``."""
+
+
+def unwritten(function: FunctionResult) -> bool:
+    """Whether ``function`` is still the stub: no point, and every failure is its raise."""
+    failed = function.having(FAILED)
+    return bool(failed) and function.score == 0 and all(_stub_raised(c.failure) for c in failed)
+
+
+def _stub_raised(failure: results.Failure | None) -> bool:
+    expected, got = NOT_WRITTEN
+    return (
+        failure is not None
+        and failure.expected.startswith(expected)
+        and failure.got.startswith(got)
+    )
+
+
+def unwritten_line(name: str) -> str:
+    """The one line an unwritten function gets in every report, instead of each check."""
+    return (
+        "not written yet: the stub's raise NotImplementedError() is still there "
+        f"(when it is written, self-check it with: pytest -k {name})"
+    )
+
+
 def _function_feedback(function: FunctionResult) -> list[str]:
     score = f"{points(function.score)} / {points(function.max_score)}"
+    if unwritten(function):
+        return [f"  {function.name}  {score}  {FAIL} {unwritten_line(function.name)}"]
     if function.score == function.max_score:
         return [f"  {function.name}  {score}  {PASS}"]
     lines = [f"  {function.name}  {score}"]
     for check in function.having(FAILED):
         lines.append(f"    {FAIL} {check.title} ({_pts(check.points)})")
         lines.extend(f"      {line}" for line in failure_lines(check.failure))
-    for why, held in _grouped(function.having(HELD_BACK)).items():
+    for why, held in grouped(function.having(HELD_BACK)).items():
         lost = _pts(sum(c.points for c in held))
         lines.append(f"    {HELD} passed, but held back ({lost}): {why}")
         lines.extend(f"      - {c.title}" for c in held)
     not_run = tuple(c for c in function.having(NOT_RUN) if c.in_grade)
-    for why, skipped in _grouped(not_run).items():
+    for why, skipped in grouped(not_run).items():
         lines.append(f"    {SKIPPED} not run ({_pts(sum(c.points for c in skipped))}): {why}")
     lines.extend(f"    note: {note}" for note in function.notes)
     return lines
