@@ -12,9 +12,10 @@ import re
 
 from markdown_it import MarkdownIt
 
-_MARKUP = re.compile(r"([\\`*_\[\]<>|!~&#])")
+_MARKUP = re.compile(r"[\\`*\[\]<>|!~&#]|(?<!\w)_+|_+(?!\w)")
 """Characters that can start or end markup anywhere in a line (emphasis, code, links,
-HTML, entities, tables, strikethrough, heading closers)."""
+HTML, entities, tables, strikethrough, heading closers); ``_`` only at a word's edge
+(CommonMark never reads underscores inside a word, ``batch_size``, as emphasis)."""
 _LINE_START = re.compile(r"^([-+=:]|\d+(?=[.)]))")
 """What makes a list item, a heading underline or a table rule at the start of a line
 (an ordered list's ``1.``: its dot is escaped)."""
@@ -26,8 +27,12 @@ def text(value: str) -> str:
     The characters that can make markup are backslash-escaped (CommonMark
     renders an escaped punctuation character as itself, in a table cell too).
     """
-    escaped = _MARKUP.sub(r"\\\1", " ".join(value.split()))
+    escaped = _MARKUP.sub(_escape_each, " ".join(value.split()))
     return _LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_each(found: re.Match[str]) -> str:
+    return "".join(f"\\{character}" for character in found.group(0))
 
 
 def _escape_line_start(found: re.Match[str]) -> str:
@@ -41,6 +46,8 @@ def code(value: str) -> str:
     A ``|`` is escaped: a GFM table splits its cells before it reads code spans.
     """
     value = " ".join(value.split())
+    if not value:
+        return ""
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     padded = f" {value} " if value.startswith("`") or value.endswith("`") or longest else value

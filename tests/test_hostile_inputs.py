@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT
 
-from autograder import cli, exports
+from autograder import cli, exports, markdown
 from autograder.submission import (
     MAX_CELL_CHARS,
     MAX_CELLS,
@@ -283,7 +283,7 @@ def test_export_names_are_unique_readable_and_never_overwritten(graded: Graded) 
         owners = [
             stem
             for stem, path in feedback.items()
-            if path.read_text().startswith(f"# Feedback for {name}\n")
+            if path.read_text().startswith(f"# Feedback for {markdown.text(name)}\n")
         ]
         assert len(owners) == 1, name
     assert len(list((graded.out / "gradescope").iterdir())) == len(STUDENTS)
@@ -296,7 +296,7 @@ def test_a_stray_file_at_the_top_is_reported_not_graded(graded: Graded) -> None:
     stderr = graded.run.stderr.decode()
     assert "not graded: critical_points.py: a file at the top of the class folder" in stderr
     summary = (graded.out / "summary.md").read_text()
-    assert "## Not graded" in summary and "critical_points.py" in summary
+    assert "## Not graded" in summary and markdown.text("critical_points.py") in summary
 
 
 def test_the_student_name_in_gbk_bytes_is_shown_escaped() -> None:

@@ -20,9 +20,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from autograder import exports, report, results
+from autograder import exports, markdown, report, results
 from autograder.results import FAILED, PASSED
 
 CLASS = ROOT / "assignments" / "submitted"
@@ -242,3 +244,22 @@ def test_hostile_text_renders_verbatim(graded) -> None:
     summary = exports.summary_markdown([one])
     row = next(r for r in _tables(summary)[1] if r[2] == hostile)
     assert len(row) == 4
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab1 *_`|<>[]()!#&;~-+=.:\\'\""))
+        | st.characters(codec="utf-8")
+    )
+)
+def test_markdown_text_renders_as_itself(value: str) -> None:
+    """Whatever a title or a value holds, the page shows it as it is (spaces collapsed)."""
+    shown = " ".join(value.split())
+    for markdown_text in (markdown.text(value), f"- {markdown.text(value)}"):
+        page = _Page()
+        page.feed(MarkdownIt("commonmark").enable("table").render(markdown_text))
+        assert "".join(page.text).strip() == shown
+    table = markdown.table(["a", "b"], [[markdown.text(value), markdown.code(value)]])
+    (cells,) = _tables("\n".join(table))
+    assert cells[1] == [shown, shown]
