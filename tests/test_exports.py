@@ -105,7 +105,7 @@ def test_summary_ranks_the_checks_failed_most(exported) -> None:
     counts = [int(line.split("|")[1].split()[0]) for line in table[1:]]
     assert counts == sorted(counts, reverse=True) and 0 < len(counts) <= 10
     # bo_mistakes, gina and hugo fail num_batches' ceil check; the untouched stub is counted apart.
-    ceil = "| 3 of 7 | `gradient_descent.num_batches` | returns ceil(n / batch\\_size) |"
+    ceil = "| 3 of 7 | `gradient_descent.num_batches` | returns ceil(n / batch_size) |"
     assert counts[0] == 3 and any(line.startswith(ceil) for line in table[1:])
     assert "- 1 student has not written `gradient_descent.num_batches`" in summary
 
