@@ -100,9 +100,12 @@ Fill in each answer cell (replace `raise NotImplementedError()`) and run the tes
 it. Then **save the notebook** and run the self-check in the same folder:
 
 ```bash
-pytest                # every function: your points on the public checks
-pytest -k {example}   # one function only (any part of its name)
+pytest   # every function: your points on the public checks
+pytest -k {example}
 ```
+
+The second line checks one function only (`-k` selects the tests whose name contains the
+text you give).
 
 Hidden checks also count towards your grade: a clean self-check is a good sign, not a final
 score."""
@@ -387,9 +390,10 @@ def source_notebook(assignment: str) -> nbformat.NotebookNode:
     """nbgrader's source notebook of one assignment (solutions and hidden tests included)."""
     blocks = parse_text(teaching_text(assignment), assignment)
     functions = [b.name for b in blocks if b.kind == "function"]
-    intro = nbformat.v4.new_markdown_cell(
-        INTRO.format(assignment=assignment, example=functions[0] if functions else "<function>")
-    )
+    # pytest -k matches parts of names: show a function that is no part of another's name.
+    alone = [f for f in functions if not any(f in g for g in functions if g != f)]
+    example = alone[0] if alone else "<function>"
+    intro = nbformat.v4.new_markdown_cell(INTRO.format(assignment=assignment, example=example))
     intro.id = INTRO_ID
     cells: list[nbformat.NotebookNode] = [intro]
     for block in blocks:
