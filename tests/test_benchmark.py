@@ -59,7 +59,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,  # 15 min was not enough on a loaded 2-core machine with the cluster lines
     )
     assert run.returncode == 0, run.stderr
     return run.stdout, plot
