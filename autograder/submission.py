@@ -57,8 +57,10 @@ MAX_JSON_ITEMS = 1_000_000
 MAX_CLASS_ENTRIES = 10_000
 """The most entries read from the top of a class folder."""
 
-_NO_FOLLOW = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
-_FOLDER = _NO_FOLLOW | os.O_DIRECTORY
+_POSIX_FLAGS = ("O_NOFOLLOW", "O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY")
+_NO_FOLLOW = os.O_RDONLY | sum(getattr(os, flag, 0) for flag in _POSIX_FLAGS)
+_DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+_FOLDER = _NO_FOLLOW | _DIRECTORY
 
 
 class SubmissionError(ValueError):
@@ -159,8 +161,11 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _read_at(folder_fd: int, name: str, shown: str, limit: int) -> SubmittedFile | None:
+def _read_at(folder_fd: int | None, name: str, shown: str, limit: int) -> SubmittedFile | None:
     """The file ``name`` of the open folder ``folder_fd``; ``None`` when there is none.
+
+    With ``folder_fd`` None, ``name`` is a path (where folder descriptors do
+    not exist, as on Windows: the self-check; a link is still refused).
 
     The file is opened without following a link and without blocking (a
     FIFO cannot stall the grader), checked to be a regular file no larger
@@ -348,8 +353,11 @@ def read_file(path: Path, label: str | None = None) -> SubmittedFile:
         How the report names it (default: ``path`` as given).
     """
     shown = readable(label or str(path))
+    if os.open not in os.supports_dir_fd:  # Windows
+        found = _read_at(None, str(path), shown, _limit(path.name))
+        return found or SubmittedFile(shown, None, f"{shown}: no such file")
     try:
-        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        folder = os.open(path.parent, _DIRECTORY)
     except OSError as error:
         return SubmittedFile(shown, None, f"{shown} could not be read ({_reason(error)})")
     try:
@@ -436,7 +444,7 @@ def discover(path: Path, name: str | None = None) -> Found:
             raise SubmissionError(f"{path}: no such file or folder")
         return _single_file(path, label)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fd = os.open(path, _DIRECTORY)
     except OSError as error:
         raise SubmissionError(f"{path}: cannot be opened ({_reason(error)})") from None
     try:

@@ -390,3 +390,31 @@ def test_an_interrupted_run_keeps_every_student_graded_so_far(tmp_path: Path) ->
     assert (out / "feedback" / "a_fast.md").read_text().startswith("# Feedback for a_fast")
     printed = json.loads(stdout.read_text() + "\n]")  # the list so far, left open
     assert [one["submission"] for one in printed] == ["a_fast"]
+
+
+def test_the_self_check_reads_a_notebook_where_posix_flags_are_missing(tmp_path: Path) -> None:
+    """As on Windows (no O_NOFOLLOW, no folder descriptors): read, and a link still refused."""
+    (tmp_path / "vanishing_gradients.py").write_text(BROKEN)
+    (tmp_path / "critical_points.py").symlink_to(tmp_path / "vanishing_gradients.py")
+    script = (
+        "import os\n"
+        "for flag in ('O_NOFOLLOW', 'O_NONBLOCK', 'O_NOCTTY', 'O_DIRECTORY'):\n"
+        "    delattr(os, flag)\n"
+        "os.supports_dir_fd.clear()\n"
+        "from pathlib import Path\n"
+        "from autograder.submission import read_file\n"
+        "for name in ('vanishing_gradients.py', 'critical_points.py'):\n"
+        "    file = read_file(Path(os.environ['FOLDER']) / name)\n"
+        "    print(file.data, file.problem.endswith('is a link (links are not graded: "
+        "hand in the file itself)'))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "FOLDER": str(tmp_path)},
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [f"{BROKEN.encode()!r} False", "None True"]
