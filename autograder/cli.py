@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +23,14 @@ from tqdm import tqdm
 from autograder import cluster, exports, profiles, report
 from autograder.grading import grade_assignment, grade_module
 from autograder.registry import VISIBILITIES
-from autograder.sandbox import ISOLATION_CHOICES, IsolationError, Limits, resolve_isolation
+from autograder.sandbox import (
+    ISOLATION_CHOICES,
+    IsolationError,
+    Limits,
+    end_everything,
+    resolve_isolation,
+    resource_control,
+)
 from autograder.submission import Submission, SubmissionError, discover
 
 
@@ -184,6 +194,32 @@ def grade_all(
     return [r for r in reports if r is not None]
 
 
+def _stop_on_signals() -> None:
+    """On SIGTERM or SIGINT, end every child's process tree and remove the temporary folders.
+
+    The workers inherit the handler: the main process stops them first, each
+    ends its own sandboxes, then the main process ends its own and exits with
+    128 + the signal's number.
+    """
+    main_process = os.getpid()
+
+    def stop(number: int, frame: object) -> None:
+        for name in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(name, signal.SIG_IGN)
+        if os.getpid() == main_process:
+            workers = multiprocessing.active_children()
+            for worker in workers:
+                with contextlib.suppress(OSError):
+                    os.kill(worker.pid, signal.SIGTERM)
+            for worker in workers:
+                worker.join(timeout=10)
+        end_everything()
+        os._exit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
@@ -215,6 +251,14 @@ def _parser() -> argparse.ArgumentParser:
         default=Limits.call_seconds,
         metavar="SECONDS",
         help=f"time limit per call of a student function (default {Limits.call_seconds:g})",
+    )
+    grade.add_argument(
+        "--budget",
+        type=float,
+        default=Limits.budget_seconds,
+        metavar="SECONDS",
+        help="time budget for grading one assignment of one submission; afterwards its "
+        f"remaining checks fail as not run (default {Limits.budget_seconds:g})",
     )
     grade.add_argument(
         "--out",
@@ -335,13 +379,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     os.environ["AUTOGRADER_ISOLATION"] = level  # the workers use the level chosen here
+    _stop_on_signals()
     for entry in stray:
         print(f"not graded: {entry}", file=sys.stderr)
     visibilities = ("public",) if args.public_only else VISIBILITIES
     folder = args.path if args.path.is_dir() else args.path.parent
+    controls = resource_control()
+    bounded = f" with {', '.join(controls)}" if controls else ""
     print(
         f"grading {len(submissions)} submission(s) from {args.path} "
-        f"(isolation: {level}, checks: {'+'.join(visibilities)})",
+        f"(isolation: {level}{bounded}, checks: {'+'.join(visibilities)})",
         file=sys.stderr,
     )
     listing = _JsonList(sys.stdout) if args.json and is_class else None
@@ -356,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         reports = grade_all(
             submissions,
             visibilities=visibilities,
-            limits=Limits(call_seconds=max(2.0, args.call_timeout)),
+            limits=Limits(call_seconds=max(2.0, args.call_timeout), budget_seconds=args.budget),
             hidden=[folder.resolve()],
             jobs=max(1, args.jobs),
             progress=len(submissions) > 1 or not args.json,

