@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 ASSIGNMENTS: dict[str, dict[str, tuple[str, ...]]] = {
     "critical_points": {
         "numerical_gradient": ("f", "x", "h"),
@@ -57,6 +59,9 @@ CALLEES: dict[str, tuple[str, ...]] = {
 }
 """Contract functions that a function may call, so a wrong one may cost points there too."""
 
+REACHED_WITH_SIGMOID_ONLY = {"sigmoid", "sigmoid_derivative"}
+"""Callees that a chain reaches only when its activation is the sigmoid."""
+
 POINTS_PER_FUNCTION = 10.0
 
 
@@ -78,3 +83,17 @@ def callees(function: str) -> tuple[str, ...]:
             seen.append(name)
             todo.extend(CALLEES.get(name, ()))
     return tuple(seen)
+
+
+def may_reach(function: str, call: str, callee: str) -> bool:
+    """Whether ``call`` (a call of ``function`` as feedback shows it) can reach ``callee``.
+
+    A chain with ``activation="tanh"`` or ``"relu"`` never calls the sigmoid or
+    its derivative; every other call may reach every callee of its function.
+    """
+    if callee not in callees(function):
+        return False
+    if function in ("chain_forward", "chain_backward") and callee in REACHED_WITH_SIGMOID_ONLY:
+        named = re.search(r"activation=(['\"])(\w+)\1", call)
+        return named is None or named.group(2) == "sigmoid"
+    return True

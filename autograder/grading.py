@@ -19,7 +19,7 @@ from pathlib import Path
 from hypothesis.errors import Flaky
 
 from autograder import replay
-from autograder.contract import ASSIGNMENTS, callees
+from autograder.contract import ASSIGNMENTS, callees, may_reach
 from autograder.expect import CheckFailed
 from autograder.registry import VISIBILITIES, Check, checks_for
 from autograder.results import (
@@ -43,7 +43,7 @@ from autograder.sandbox import (
     capped,
     temporary_folder,
 )
-from autograder.student import NotWrittenYet, Student
+from autograder.student import NotWrittenYet, Student, untouched_stubs
 from autograder.submission import Submission, SubmissionError, python_source
 
 # The most text one failed check may hold in each of its fields (it quotes student code).
@@ -85,9 +85,12 @@ def run_check(check: Check, student: Student) -> CheckResult:
         return _failed(check, student.last_call, failure.expected, failure.got, failure.detail)
     except LimitExceeded as limit:
         return _failed(check, student.last_call, "a result within the limits", str(limit))
-    except NotWrittenYet as stub:
-        expected = "your own code in place of the stub's raise NotImplementedError()"
-        return _failed(check, student.last_call, expected, str(stub))
+    except NotWrittenYet as raised:
+        if raised.stub:
+            expected = "your own code in place of the stub's raise NotImplementedError()"
+        else:
+            expected = "a result (your code raised NotImplementedError on this input)"
+        return _failed(check, student.last_call, expected, str(raised))
     except Flaky as flaky:
         inner = _first_failure(flaky)
         detail = f"{inner.expected}, got {inner.got}" if inner else ""
@@ -170,12 +173,14 @@ def grade_module(
                 problem = f"your file could not be run: {error}"
             else:
                 to_run = [c for c in checks if _key(c) not in outcomes]
-                _run_checks(to_run, sandbox, present, outcomes)
+                stubs = untouched_stubs(source, list(ASSIGNMENTS[assignment]))
+                _run_checks(to_run, sandbox, present, outcomes, stubs)
     if problem:
         for check in checks:
             outcomes.setdefault(_key(check), not_run(check, PROBLEM, problem))
+    final = apply_scoring_rule(checks, outcomes)
     functions = tuple(
-        _function_result(name, [outcomes[_key(c)] for c in checks if c.function == name], checks)
+        FunctionResult(name, tuple(final[_key(c)] for c in checks if c.function == name))
         for name in ASSIGNMENTS[assignment]
     )
     return AssignmentResult(assignment, _note_callers(functions), str(source or ""), problem)
@@ -190,8 +195,9 @@ def _run_checks(
     sandbox: Sandbox,
     present: dict[str, bool],
     outcomes: dict[tuple[str, str], CheckResult],
+    stubs: frozenset[str] = frozenset(),
 ) -> None:
-    student = Student(sandbox)
+    student = Student(sandbox, stubs)
     for check in checks:
         if sandbox.out_of_budget():
             outcome = not_run(check, BUDGET, sandbox.budget_message())
@@ -202,37 +208,83 @@ def _run_checks(
         outcomes[_key(check)] = outcome
 
 
-def _function_result(name: str, results: list[CheckResult], checks: list[Check]) -> FunctionResult:
-    """Apply the scoring rule: hold back supporting checks none of whose value checks passed."""
-    declared = {(c.function, c.name): c for c in checks}
-    passed = {r.name for r in results if r.outcome == PASSED}
-    titles = {r.name: r.title for r in results}
-    final = []
-    for result in results:
-        needs = declared[(name, result.name)].needs
-        if result.outcome == PASSED and needs and not passed & set(needs):
-            waits_for = tuple(titles[n] for n in needs if n in titles)
-            result = replace(result, outcome=HELD_BACK, why=held_back_why(name, waits_for))
-            result = replace(result, waits_for=waits_for)
-        final.append(result)
-    return FunctionResult(name, tuple(final))
+def counted_checks(checks: list[Check], passed: set[str]) -> set[str]:
+    """The names of the checks whose points count, given the names of those that passed.
+
+    The largest set of passed checks in which every supporting check names at
+    least one check of the set: value checks count when they pass; supporting
+    checks when one of the checks they name counts too. Two one-sided cases
+    of different answers can support each other (a classifier that gets both
+    right has some logic); a case whose only support is held back is held
+    back too.
+    """
+    needs = {c.name: set(c.needs) for c in checks}
+    counted = set(passed)
+    while True:
+        unsupported = {n for n in counted if needs.get(n) and not needs[n] & counted}
+        if not unsupported:
+            return counted
+        counted -= unsupported
+
+
+def apply_scoring_rule(
+    checks: list[Check], outcomes: dict[tuple[str, str], CheckResult]
+) -> dict[tuple[str, str], CheckResult]:
+    """Hold back the supporting checks that passed without support (see :func:`counted_checks`)."""
+    passed = {c.name for c in checks if outcomes[_key(c)].outcome == PASSED}
+    counted = counted_checks(checks, passed)
+    by_name = {c.name: c for c in checks}
+    final = dict(outcomes)
+    for name in passed - counted:
+        check = by_name[name]
+        waits_for = tuple(
+            _named(by_name[n], check.function)
+            for n in check.needs
+            if n in by_name and outcomes[_key(by_name[n])].outcome != NOT_RUN
+        )
+        final[_key(check)] = replace(
+            outcomes[_key(check)],
+            outcome=HELD_BACK,
+            why=held_back_why(check.function, waits_for),
+            waits_for=waits_for,
+        )
+    return final
+
+
+def _named(check: Check, function: str) -> str:
+    """A check's title, with its function's name when it belongs to another function."""
+    return check.title if check.function == function else f"{check.function}: {check.title}"
 
 
 def held_back_why(function: str, waits_for: tuple[str, ...]) -> str:
     """Why a supporting check's points are held back, in words."""
+    if not waits_for:
+        return f"these points count once {function} computes something right"
     if len(waits_for) == 1:
         return f"these points count once {function} passes the check: {waits_for[0]}"
     listed = "; ".join(waits_for)
-    return f"these points count once {function} passes one of the checks: {listed}"
+    return (
+        f"these points count once {function} computes something right, "
+        f"that is once one of these checks passes: {listed}"
+    )
 
 
 def _note_callers(functions: tuple[FunctionResult, ...]) -> tuple[FunctionResult, ...]:
-    """Say when a failing function calls another function that fails too."""
+    """Say when a failing function calls another function that fails too.
+
+    The note names a callee only when one of the failing calls could reach it
+    (a ReLU chain never calls the sigmoid).
+    """
     failing = {f.name for f in functions if f.score < f.max_score}
     noted = []
     for function in functions:
-        culprits = [c for c in callees(function.name) if c in failing]
-        if function.name in failing and culprits:
+        calls = [c.failure.call for c in function.having(FAILED) if c.failure and c.failure.call]
+        culprits = [
+            callee
+            for callee in callees(function.name)
+            if callee in failing and any(may_reach(function.name, call, callee) for call in calls)
+        ]
+        if culprits:
             note = (
                 f"{function.name} calls your {', '.join(culprits)}, which also lost points: "
                 "fix that first, it may be the cause of some failures here."

@@ -39,9 +39,9 @@ class Check:
     name : str
         The Python name of the check, unique within its module.
     needs : tuple of str
-        Empty for a value check. For a supporting check, the names of value
-        checks of the same function: its points count only when one of them
-        passes (see :func:`check`).
+        Empty for a value check. For a supporting check, the names of the
+        checks it depends on: its points count only when one of them counts
+        (see :func:`check`).
     """
 
     function: str
@@ -71,16 +71,19 @@ def check(
     """Declare a check of ``function`` worth ``points``.
 
     The scoring rule: a *value check* (no ``needs``) earns its points when it
-    passes. A *supporting check* names in ``needs`` the value checks of the
-    same function it depends on, and earns its points when it passes and one
-    of those passes too. Supporting properties (type and shape, no mutation,
-    invariants, monotonicity, agreement with the student's own helpers,
-    one-sided worked cases) are necessary but not sufficient: code without
-    logic has many of them (a constant is symmetric, weights that never move
-    never increase the loss), so they pay only for a function that also
-    computes something right. A supporting check that passes without its
-    value checks is "held back", and feedback says which check would release
-    it; when it fails, feedback shows the failure as for any check.
+    passes. A *supporting check* names in ``needs`` the checks it depends
+    on (value checks of its function or of a function it calls or that calls
+    it, or, for a one-sided worked case of one answer, the cases of the other
+    answers) and earns its points when it passes and one of those counts too
+    (see :func:`autograder.grading.counted_checks`). Supporting properties
+    (type and shape, no mutation, input errors, invariants, monotonicity,
+    agreement with the student's own helpers, one-sided worked cases) are
+    necessary but not sufficient: code without logic has many of them (a
+    constant is symmetric, weights that never move never increase the loss),
+    so they pay only for a function that also computes something right. A
+    supporting check that passes without support is "held back", and feedback
+    says which checks would release it; when it fails, feedback shows the
+    failure as for any check.
 
     Parameters
     ----------
@@ -91,10 +94,10 @@ def check(
     title : str
         The property in plain words.
     needs : tuple of str
-        For a supporting check, the Python names of value checks of
-        ``function`` (public or hidden) of which one must pass. A public
-        supporting check names at least one public value check, so that the
-        self-check can apply the rule too.
+        For a supporting check, the Python names of the checks (public or
+        hidden, of the same assignment) of which one must count. A public
+        supporting check names at least one public check, so that the
+        self-check applies the rule too.
 
     Returns
     -------

@@ -7,7 +7,9 @@ message when the function raised or let a ``RuntimeWarning`` escape.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from autograder.expect import CheckFailed
@@ -23,7 +25,56 @@ class NotWrittenYet(BaseException):
     input that does not matter: a stub fails every check of its function on
     whatever it is given, and shrinking that was most of the time spent on an
     untouched notebook.
+
+    Parameters
+    ----------
+    text : str
+        The exception as feedback.
+    stub : bool
+        Whether the function is the untouched stub (its body only raises
+        ``NotImplementedError``), rather than the student's own code raising
+        it in some branch.
     """
+
+    def __init__(self, text: str, stub: bool = True) -> None:
+        super().__init__(text)
+        self.stub = stub
+
+
+def untouched_stubs(source: Path, functions: list[str]) -> frozenset[str]:
+    """The functions of ``source`` whose body only raises ``NotImplementedError`` (stubs).
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The student's module (read as text, never run here).
+    functions : list of str
+        The contract functions to look for.
+
+    Returns
+    -------
+    frozenset of str
+        Empty when the file cannot be parsed (the sandbox then says why).
+    """
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8", errors="replace"))
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OSError):
+        return frozenset()
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in functions and _only_raises(node):
+            found.add(node.name)
+    return frozenset(found)
+
+
+def _only_raises(function: ast.FunctionDef) -> bool:
+    body = list(function.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
 def describe_raised(error: dict[str, Any]) -> str:
@@ -66,6 +117,10 @@ class Student:
     ----------
     sandbox : Sandbox
         The started sandbox holding the student's module.
+    stubs : frozenset of str
+        The functions still exactly as the stub left them (see
+        :func:`untouched_stubs`): a ``NotImplementedError`` from one of them is
+        the stub's, from any other function the student's own.
 
     Attributes
     ----------
@@ -75,8 +130,9 @@ class Student:
         and formatting every call's arrays cost a third of the grading time.
     """
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Sandbox, stubs: frozenset[str] = frozenset()) -> None:
         self._sandbox = sandbox
+        self._stubs = stubs
         self._last: tuple[str, tuple[Any, ...], dict[str, Any]] | None = None
 
     @property
@@ -108,7 +164,10 @@ class Student:
         if outcome.status == "missing":
             raise CheckFailed(f"a function named {function}", "no such function in your code")
         if outcome.status == "error" and outcome.error.get("not_implemented"):
-            raise NotWrittenYet(describe_raised(outcome.error))
+            if function in self._stubs:
+                raise NotWrittenYet(describe_raised(outcome.error))
+            own = describe_raised({**outcome.error, "not_implemented": False})
+            raise NotWrittenYet(own, stub=False)
         return outcome
 
     def value(self, function: str, *args: Any, consume: bool = False, **kwargs: Any) -> Any:

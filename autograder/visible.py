@@ -31,13 +31,14 @@ class VisibleChecks:
         self.quiet = contextlib.ExitStack()
         self.alarm = False
         self.handler: Any = None
+        self.caught: list[Any] = []
 
     def __enter__(self) -> VisibleChecks:
         self.grading = os.environ.get("NBGRADER_EXECUTION") == "autograde"
+        self.caught = self.quiet.enter_context(warnings.catch_warnings(record=True))
+        warnings.simplefilter("always")
         if self.grading:
             self.quiet.enter_context(contextlib.redirect_stderr(io.StringIO()))
-            self.quiet.enter_context(warnings.catch_warnings())
-            warnings.simplefilter("ignore")
             self.alarm = threading.current_thread() is threading.main_thread()
             if self.alarm:
                 self.handler = signal.signal(signal.SIGALRM, self._too_slow)
@@ -52,6 +53,20 @@ class VisibleChecks:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, signal.SIG_DFL if self.handler is None else self.handler)
         self.quiet.close()
+        escaped = [w for w in self.caught if issubclass(w.category, RuntimeWarning)]
+        if not self.grading:
+            for other in (w for w in self.caught if w not in escaped):
+                warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+        if error is None and escaped:
+            # grading fails a call that lets a RuntimeWarning escape: so does this cell
+            message = (
+                "no RuntimeWarning may escape your code (grading fails on it), got "
+                f"{escaped[0].category.__name__}: {escaped[0].message}"
+            )
+            if not self.grading:
+                raise AssertionError(message)
+            print(f"visible check failed: {message}")
+            return False
         if error is None:
             print("visible checks passed")
             return False
@@ -67,7 +82,9 @@ class VisibleChecks:
 def visible_checks(seconds: float = 60.0) -> VisibleChecks:
     """Run a test cell's visible asserts: ``with visible_checks(): assert ...``.
 
-    In Jupyter a failing assert stops the cell as usual, with its traceback.
+    In Jupyter a failing assert stops the cell as usual, with its traceback,
+    and so does a ``RuntimeWarning`` escaping the block: grading fails a call
+    that lets one escape, so the visible checks do too.
     While nbgrader autogrades (``NBGRADER_EXECUTION=autograde``) a failure, an
     error, a warning or a run longer than ``seconds`` is reported on standard
     output instead, so that the hidden checks after the block still decide the

@@ -51,3 +51,25 @@ def test_public_code_never_imports_the_reference_or_hidden_checks() -> None:
     for path in public_files:
         for name in _imports(path):
             assert not name.startswith(("reference", "autograder.checks.hidden")), (path, name)
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_supporting_checks_name_checks_of_their_assignment(assignment: str) -> None:
+    """``needs`` names existing checks; a public one names a public check (the self-check)."""
+    checks = checks_for(assignment)
+    by_name = {c.name: c for c in checks}
+    assert len(by_name) == len(checks), "check names are unique within an assignment"
+    for check in checks:
+        assert set(check.needs) <= set(by_name), (check.name, set(check.needs) - set(by_name))
+        assert check.name not in check.needs, check.name
+        if check.needs and check.visibility == "public":
+            assert any(by_name[n].visibility == "public" for n in check.needs), check.name
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_every_function_has_a_value_check_public_and_hidden(assignment: str) -> None:
+    """Each function can earn points in the self-check and on the grader alone."""
+    checks = checks_for(assignment)
+    for function in ASSIGNMENTS[assignment]:
+        values = [c for c in checks if c.function == function and not c.needs]
+        assert {c.visibility for c in values} == {"public", "hidden"}, function

@@ -22,6 +22,67 @@ from autograder.show import show, show_type
 from autograder.strategies import gradient_descent as gds
 from autograder.student import returned
 
+# --- the scoring rule ------------------------------------------------------------
+# Value checks show that a function computes something right. Every other check is
+# supporting (types and shapes, no mutation, input errors, invariants, stability,
+# agreement with your own helpers): its points count only when one of the checks it
+# names counts (see autograder.registry.check), so that code without logic (one
+# batch of every index, a loss of 0.0, weights that never move) does not collect them.
+
+NUM_BATCHES_VALUES = (
+    "num_batches_ceil",
+    "num_batches_drop_last",
+    "num_batches_huge",
+    "num_batches_matches_reference",
+)
+MINIBATCH_VALUES = (
+    "minibatch_sizes",
+    "minibatch_seeded_order",
+    "minibatch_no_shuffle",
+    "minibatch_drop_last",
+    "minibatch_matches_reference",
+)
+ITERATE_VALUES = (
+    "iterate_contract_batches",
+    "iterate_no_shuffle",
+    "iterate_drop_last",
+    "iterate_matches_reference",
+)
+MSE_LOSS_VALUES = (
+    "mse_loss_single_row",
+    "mse_loss_worked",
+    "mse_loss_matches_reference",
+    "mse_loss_large_matches_reference",
+)
+MSE_GRADIENT_VALUES = (
+    "mse_gradient_numerical",
+    "mse_gradient_single_row",
+    "mse_gradient_matches_reference",
+    "mse_gradient_large_matches_reference",
+)
+GD_STEP_VALUES = ("gd_step_value", "gd_step_worked", "gd_step_matches_reference")
+RUN_EPOCH_VALUES = (
+    "run_epoch_batches",
+    "run_epoch_weights",
+    "run_epoch_drop_last",
+    "run_epoch_matches_reference",
+)
+TRAIN_VALUES = (
+    "train_reshuffles",
+    "train_lr_decay",
+    "train_decay_matches_reference",
+    "train_defaults_match_reference",
+)
+BGD_VALUES = ("bgd_full_steps", "bgd_matches_reference", "bgd_large_matches_reference")
+SGD_VALUES = ("sgd_single_steps", "sgd_matches_reference", "sgd_long_matches_reference")
+MBGD_VALUES = (
+    "mbgd_full_batch",
+    "mbgd_single_example",
+    "mbgd_matches_reference",
+    "mbgd_large_matches_reference",
+)
+
+
 # --- helpers ----------------------------------------------------------------
 
 
@@ -286,7 +347,7 @@ def huge_detail(n: int, batch_size: int) -> str:
     )
 
 
-@check("num_batches", points=1, title="returns an int")
+@check("num_batches", points=1, title="returns an int", needs=NUM_BATCHES_VALUES)
 @example(case=gds.WORKED_COUNTS)
 @given(case=gds.counts(max_n=50))
 def num_batches_int(student, case):
@@ -295,7 +356,9 @@ def num_batches_int(student, case):
     expect.is_int(student.num_batches(n, batch_size))
 
 
-@check("num_batches", points=0.5, title="zero examples make zero batches")
+@check(
+    "num_batches", points=0.5, title="zero examples make zero batches", needs=NUM_BATCHES_VALUES
+)
 def num_batches_zero(student):
     """``n = 0`` is valid."""
     for batch_size in (1, 3):
@@ -305,14 +368,16 @@ def num_batches_zero(student):
                 expect.fail("0", show(got))
 
 
-@check("num_batches", points=1, title="a negative n is a ValueError")
+@check("num_batches", points=1, title="a negative n is a ValueError", needs=NUM_BATCHES_VALUES)
 @given(case=gds.negative_counts())
 def num_batches_negative_n(student, case):
     """``n < 0`` is rejected."""
     student.raises_input_error("num_batches", *case)
 
 
-@check("num_batches", points=1, title="a batch_size below 1 is a ValueError")
+@check(
+    "num_batches", points=1, title="a batch_size below 1 is a ValueError", needs=NUM_BATCHES_VALUES
+)
 @given(case=gds.bad_batch_sizes())
 def num_batches_bad_batch_size(student, case):
     """``batch_size < 1`` is rejected (not a ZeroDivisionError)."""
@@ -326,6 +391,7 @@ def num_batches_bad_batch_size(student, case):
     "minibatch_indices",
     points=2,
     title="the batches together hold every index 0 .. n-1 exactly once",
+    needs=MINIBATCH_VALUES,
 )
 @example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
@@ -386,6 +452,7 @@ def minibatch_seeded_order(student, case):
     "minibatch_indices",
     points=1,
     title="with shuffle, rng is used for exactly one permutation(n) and nothing else",
+    needs=MINIBATCH_VALUES,
 )
 @example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases(min_n=2))
@@ -419,7 +486,12 @@ def minibatch_no_shuffle(student, case):
         expect.fail(show(expected), show(batches))
 
 
-@check("minibatch_indices", points=0.5, title="without shuffle, rng is not touched")
+@check(
+    "minibatch_indices",
+    points=0.5,
+    title="without shuffle, rng is not touched",
+    needs=MINIBATCH_VALUES,
+)
 @example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases(min_n=2))
 def minibatch_no_shuffle_rng_untouched(student, case):
@@ -455,7 +527,12 @@ def minibatch_drop_last(student, case):
         )
 
 
-@check("minibatch_indices", points=0.5, title="returns a list of 1-D integer arrays")
+@check(
+    "minibatch_indices",
+    points=0.5,
+    title="returns a list of 1-D integer arrays",
+    needs=MINIBATCH_VALUES,
+)
 @example(case=gds.WORKED_INDEX_CASE)
 @given(case=gds.index_cases())
 def minibatch_types(student, case):
@@ -476,6 +553,7 @@ def minibatch_types(student, case):
     "minibatch_indices",
     points=0.5,
     title="a negative n or a batch_size below 1 is a ValueError",
+    needs=MINIBATCH_VALUES,
 )
 @given(case=gds.negative_counts() | gds.bad_batch_sizes())
 def minibatch_bad_input(student, case):
@@ -484,7 +562,12 @@ def minibatch_bad_input(student, case):
     student.raises_input_error("minibatch_indices", n, batch_size, True, Seed(0))
 
 
-@check("minibatch_indices", points=0.5, title="rng=None shuffles with a fresh generator")
+@check(
+    "minibatch_indices",
+    points=0.5,
+    title="rng=None shuffles with a fresh generator",
+    needs=MINIBATCH_VALUES,
+)
 # No worked case here: with a fresh generator, a wrong answer on 5 rows differs from
 # run to run; a shrunk failure (1 row) reads the same every time.
 @given(case=gds.index_cases())
@@ -504,6 +587,7 @@ def minibatch_rng_none(student, case):
     "iterate_minibatches",
     points=2,
     title="each row of X stays paired with its own target in y",
+    needs=ITERATE_VALUES,
 )
 @example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets())
@@ -593,6 +677,7 @@ def iterate_drop_last(student, case):
     "iterate_minibatches",
     points=1,
     title="every batch is a pair of arrays of shapes (b, d) and (b,)",
+    needs=ITERATE_VALUES,
 )
 @example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets())
@@ -617,6 +702,7 @@ def iterate_shapes(student, case):
     "iterate_minibatches",
     points=1.5,
     title="X and y with different numbers of rows are a ValueError",
+    needs=ITERATE_VALUES,
 )
 @given(data=gds.datasets(), extra=st.integers(-3, 3).filter(lambda k: k != 0))
 def iterate_length_mismatch(student, data, extra):
@@ -662,6 +748,7 @@ def mse_loss_worked(student):
     "mse_loss",
     points=2,
     title="stacking the data set twice leaves the loss unchanged (a mean, not a sum)",
+    needs=MSE_LOSS_VALUES,
 )
 @example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases())
@@ -679,7 +766,7 @@ def mse_loss_duplicated(student, case):
     )
 
 
-@check("mse_loss", points=1, title="is zero when y == X @ w")
+@check("mse_loss", points=1, title="is zero when y == X @ w", needs=MSE_LOSS_VALUES)
 @given(case=gds.exact_fits())
 def mse_loss_zero(student, case):
     """A perfect fit has no loss."""
@@ -688,7 +775,7 @@ def mse_loss_zero(student, case):
     expect.close(got, 0.0, atol=1e-12, detail="every residual X @ w - y is 0")
 
 
-@check("mse_loss", points=1, title="returns a float")
+@check("mse_loss", points=1, title="returns a float", needs=MSE_LOSS_VALUES)
 @example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases(max_n=5))
 def mse_loss_float(student, case):
@@ -731,6 +818,7 @@ def mse_gradient_numerical(student, case):
     "mse_gradient",
     points=2,
     title="stacking the data set twice leaves the gradient unchanged (a mean, not a sum)",
+    needs=MSE_GRADIENT_VALUES,
 )
 @example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases())
@@ -770,7 +858,12 @@ def mse_gradient_single_row(student, case):
     )
 
 
-@check("mse_gradient", points=1, title="returns a float array of shape (d,)")
+@check(
+    "mse_gradient",
+    points=1,
+    title="returns a float array of shape (d,)",
+    needs=MSE_GRADIENT_VALUES,
+)
 @example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases(max_n=5))
 def mse_gradient_shape(student, case):
@@ -779,7 +872,7 @@ def mse_gradient_shape(student, case):
     expect.is_array(student.mse_gradient(w, X, y), (len(w),), what="the gradient")
 
 
-@check("mse_gradient", points=1, title="leaves w, X and y unchanged")
+@check("mse_gradient", points=1, title="leaves w, X and y unchanged", needs=MSE_GRADIENT_VALUES)
 @example(case=gds.WORKED_LOSS_CASE)
 @given(case=gds.loss_cases(max_n=8))
 def mse_gradient_no_mutation(student, case):
@@ -815,7 +908,7 @@ def gd_step_worked(student):
     expect.close(got, [0.95, 2.1], rtol=1e-12, what="the new weights")
 
 
-@check("gd_step", points=2, title="leaves w unchanged (returns a new array)")
+@check("gd_step", points=2, title="leaves w unchanged (returns a new array)", needs=GD_STEP_VALUES)
 @example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_w_unchanged(student, case):
@@ -826,7 +919,7 @@ def gd_step_w_unchanged(student, case):
         expect.fail("w left unchanged", "w was modified in place")
 
 
-@check("gd_step", points=1, title="leaves grad unchanged")
+@check("gd_step", points=1, title="leaves grad unchanged", needs=GD_STEP_VALUES)
 @example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_grad_unchanged(student, case):
@@ -837,7 +930,7 @@ def gd_step_grad_unchanged(student, case):
         expect.fail("grad left unchanged", "grad was modified in place")
 
 
-@check("gd_step", points=1, title="returns a float array of the shape of w")
+@check("gd_step", points=1, title="returns a float array of the shape of w", needs=GD_STEP_VALUES)
 @example(case=gds.WORKED_STEP)
 @given(case=gds.steps())
 def gd_step_shape(student, case):
@@ -874,6 +967,7 @@ def epoch_pair(got: Any, d: int) -> tuple[Any, Any]:
     "run_epoch",
     points=1.5,
     title="returns (w, n_updates) with the int n_updates == ceil(len(X) / batch_size)",
+    needs=RUN_EPOCH_VALUES,
 )
 @example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases())
@@ -946,7 +1040,12 @@ def run_epoch_weights(student, case):
     )
 
 
-@check("run_epoch", points=1, title="draws from rng exactly one permutation(len(X))")
+@check(
+    "run_epoch",
+    points=1,
+    title="draws from rng exactly one permutation(len(X))",
+    needs=RUN_EPOCH_VALUES,
+)
 @example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases(min_n=2))
 def run_epoch_rng_consumed_once(student, case):
@@ -961,7 +1060,7 @@ def run_epoch_rng_consumed_once(student, case):
         )
 
 
-@check("run_epoch", points=1, title="leaves the w passed in unchanged")
+@check("run_epoch", points=1, title="leaves the w passed in unchanged", needs=RUN_EPOCH_VALUES)
 @example(case=gds.WORKED_EPOCH)
 @given(case=gds.epoch_cases())
 def run_epoch_w_unchanged(student, case):
@@ -1007,6 +1106,7 @@ def train_args(problem: gds.Problem, **kwargs: Any) -> tuple[tuple, dict[str, An
     "train",
     points=1,
     title='returns a dict of "weights" (epochs+1, d), "losses" (epochs+1,), "updates" (epochs,)',
+    needs=TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.Problem(np.eye(2), np.array([1.0, 2.0]), np.zeros(2), 1, 0.5, 0, 0, 0.0))
 @example(problem=gds.worked_problem())
@@ -1021,7 +1121,12 @@ def train_shapes(student, problem):
     field(got, "updates", (epochs,))
 
 
-@check("train", points=1, title='"updates" has an integer dtype, also when epochs == 0')
+@check(
+    "train",
+    points=1,
+    title='"updates" has an integer dtype, also when epochs == 0',
+    needs=TRAIN_VALUES + RUN_EPOCH_VALUES,
+)
 @example(problem=gds.Problem(np.eye(2), np.array([1.0, 2.0]), np.zeros(2), 1, 0.5, 0, 0, 0.0))
 @example(problem=gds.worked_problem())
 @given(problem=gds.problems(max_n=8))
@@ -1031,7 +1136,7 @@ def train_updates_dtype(student, problem):
     field(student.train(*args, **kwargs), "updates", (problem.epochs,), kind="i")
 
 
-@check("train", points=1, title='"weights" starts with w0')
+@check("train", points=1, title='"weights" starts with w0', needs=TRAIN_VALUES + RUN_EPOCH_VALUES)
 @example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def train_starts_at_w0(student, problem):
@@ -1042,7 +1147,12 @@ def train_starts_at_w0(student, problem):
         expect.fail(f'result["weights"][0] = w0 = {show(problem.w0)}', show(weights[0]))
 
 
-@check("train", points=1, title="makes ceil(len(X) / batch_size) updates in every epoch")
+@check(
+    "train",
+    points=1,
+    title="makes ceil(len(X) / batch_size) updates in every epoch",
+    needs=TRAIN_VALUES + RUN_EPOCH_VALUES,
+)
 @example(problem=gds.worked_problem())
 @given(problem=gds.problems())
 def train_updates(student, problem):
@@ -1085,6 +1195,7 @@ def train_reshuffles(student, problem):
     "train",
     points=1,
     title='"losses" holds loss_fn on the whole data set at each row of "weights"',
+    needs=TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem())
 @given(problem=gds.problems())
@@ -1149,7 +1260,12 @@ def bgd_args(problem: gds.Problem) -> tuple:
     return (*run_args(problem), problem.lr, problem.epochs, problem.seed)
 
 
-@check("batch_gradient_descent", points=2, title="makes exactly one update per epoch")
+@check(
+    "batch_gradient_descent",
+    points=2,
+    title="makes exactly one update per epoch",
+    needs=BGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
+)
 @example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(batch_size="full"))
 def bgd_updates(student, problem):
@@ -1162,6 +1278,7 @@ def bgd_updates(student, problem):
     "batch_gradient_descent",
     points=1,
     title="returns weights (epochs+1, d) starting at w0, losses (epochs+1,), updates (epochs,)",
+    needs=BGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(batch_size="full"))
@@ -1174,6 +1291,7 @@ def bgd_shapes(student, problem):
     "batch_gradient_descent",
     points=2,
     title="the loss never increases when lr <= 1 / lambda_max(X.T @ X / n)",
+    needs=BGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(min_epochs=1, max_epochs=6, batch_size="full"))
@@ -1210,6 +1328,7 @@ def bgd_full_steps(student, problem):
     "batch_gradient_descent",
     points=1,
     title="returns the same as your train with batch_size = len(X)",
+    needs=BGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem("full"))
 @given(problem=gds.problems(min_epochs=1, batch_size="full"))
@@ -1225,7 +1344,12 @@ def bgd_is_train(student, problem):
 # --- stochastic_gradient_descent ------------------------------------------------------
 
 
-@check("stochastic_gradient_descent", points=2, title="makes len(X) updates per epoch")
+@check(
+    "stochastic_gradient_descent",
+    points=2,
+    title="makes len(X) updates per epoch",
+    needs=SGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
+)
 @example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(batch_size="one"))
 def sgd_updates(student, problem):
@@ -1238,6 +1362,7 @@ def sgd_updates(student, problem):
     "stochastic_gradient_descent",
     points=1,
     title="returns weights (epochs+1, d) starting at w0, losses (epochs+1,), updates (epochs,)",
+    needs=SGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(batch_size="one"))
@@ -1262,6 +1387,7 @@ def sgd_single_steps(student, problem):
     "stochastic_gradient_descent",
     points=1.5,
     title="on a noiseless problem y = X @ w_star, no epoch moves the weights away from w_star",
+    needs=SGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(case=gds.worked_consistent_problem())
 @given(case=gds.consistent_problems())
@@ -1284,6 +1410,7 @@ def sgd_approaches_solution(student, case):
     "stochastic_gradient_descent",
     points=1,
     title="returns the same as your train with batch_size = 1",
+    needs=SGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem("one"))
 @given(problem=gds.problems(min_epochs=1, batch_size="one"))
@@ -1305,6 +1432,7 @@ def mbgd_args(problem: gds.Problem) -> tuple:
     "minibatch_gradient_descent",
     points=2,
     title="makes ceil(len(X) / batch_size) updates per epoch",
+    needs=MBGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem())
 @given(problem=gds.problems())
@@ -1319,6 +1447,7 @@ def mbgd_updates(student, problem):
     "minibatch_gradient_descent",
     points=1,
     title="returns weights (epochs+1, d) starting at w0, losses (epochs+1,), updates (epochs,)",
+    needs=MBGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem())
 @given(problem=gds.problems())
@@ -1331,6 +1460,7 @@ def mbgd_shapes(student, problem):
     "minibatch_gradient_descent",
     points=1.5,
     title="returns the same as your train with the same batch_size",
+    needs=MBGD_VALUES + TRAIN_VALUES + RUN_EPOCH_VALUES,
 )
 @example(problem=gds.worked_problem())
 @given(problem=gds.problems(min_epochs=1))

@@ -28,6 +28,43 @@ from autograder.student import describe_raised
 ATOL = 1e-12
 """Absolute tolerance of sigmoid values (they are at least ``3.3e-4`` where compared)."""
 
+# --- the scoring rule ------------------------------------------------------------
+# Value checks show that a function computes something right. Every other check is
+# supporting (types and shapes, no mutation, input errors, symmetries, bounds,
+# stability, identities between the parts of the result): its points count only when
+# one of the checks it names counts (see autograder.registry.check), so that code
+# without logic (a sigmoid of 0.5, zero activations) does not collect them.
+
+SIGMOID_VALUES = (
+    "sigmoid_worked_values",
+    "sigmoid_arrays_match_reference",
+    "sigmoid_floats_match_reference",
+)
+DERIVATIVE_VALUES = (
+    "derivative_worked_values",
+    "derivative_central_differences",
+    "derivative_arrays_match_reference",
+    "derivative_floats_match_reference",
+)
+FORWARD_VALUES = (
+    "forward_sigmoid_recurrence",
+    "forward_tanh_recurrence",
+    "forward_relu_recurrence",
+    "forward_default_sigmoid",
+    "forward_sigmoid_matches_reference",
+    "forward_tanh_matches_reference",
+    "forward_relu_matches_reference",
+)
+BACKWARD_VALUES = (
+    "backward_gradient_check",
+    "backward_relu_worked",
+    "backward_tanh_worked",
+    "backward_sigmoid_matches_reference",
+    "backward_tanh_matches_reference",
+    "backward_relu_matches_reference",
+)
+
+
 # --- helpers ----------------------------------------------------------------
 
 
@@ -119,7 +156,7 @@ def sigmoid_worked_values(student):
         expect.close(got, expected, rtol=vgs.RTOL, atol=ATOL, what=f"sigmoid({z}) =")
 
 
-@check("sigmoid", points=1, title="sigmoid(-z) = 1 - sigmoid(z)")
+@check("sigmoid", points=1, title="sigmoid(-z) = 1 - sigmoid(z)", needs=SIGMOID_VALUES)
 @given(z=vgs.compared_z())
 def sigmoid_symmetric(student, z):
     """The S-curve is point-symmetric about (0, 0.5); ``|z| <= 8``."""
@@ -135,7 +172,7 @@ def sigmoid_symmetric(student, z):
     )
 
 
-@check("sigmoid", points=1, title="sigmoid is increasing")
+@check("sigmoid", points=1, title="sigmoid is increasing", needs=SIGMOID_VALUES)
 @given(pair=vgs.increasing_pairs())
 def sigmoid_increasing(student, pair):
     """``z1 < z2`` (at least 0.01 apart, ``|z| <= 8``) gives ``sigmoid(z1) < sigmoid(z2)``."""
@@ -149,7 +186,9 @@ def sigmoid_increasing(student, pair):
         )
 
 
-@check("sigmoid", points=0.5, title="sigmoid(z) lies strictly between 0 and 1")
+@check(
+    "sigmoid", points=0.5, title="sigmoid(z) lies strictly between 0 and 1", needs=SIGMOID_VALUES
+)
 @given(z=vgs.compared_z())
 def sigmoid_between_zero_and_one(student, z):
     """For ``|z| <= 8`` the value is in ``(0, 1)``."""
@@ -163,6 +202,7 @@ def sigmoid_between_zero_and_one(student, z):
     points=2,
     title="is finite, in [0, 1] and raises no RuntimeWarning for |z| up to 1000, "
     "z = ±1000 included, as floats and inside arrays",
+    needs=SIGMOID_VALUES,
 )
 @example(z=-1000.0)
 @example(z=1000.0)
@@ -178,7 +218,9 @@ def sigmoid_stable(student, z):
         expect.fail("values in [0, 1]", show(got))
 
 
-@check("sigmoid", points=1, title="a float in gives a float out (not an array)")
+@check(
+    "sigmoid", points=1, title="a float in gives a float out (not an array)", needs=SIGMOID_VALUES
+)
 @given(z=vgs.compared_z())
 def sigmoid_float_in_float_out(student, z):
     """A Python float, NumPy float or 0-d array is a float; a 1-element array is not."""
@@ -186,7 +228,10 @@ def sigmoid_float_in_float_out(student, z):
 
 
 @check(
-    "sigmoid", points=1, title="an array in gives an array of the same shape out (1-D, 2-D, 3-D)"
+    "sigmoid",
+    points=1,
+    title="an array in gives an array of the same shape out (1-D, 2-D, 3-D)",
+    needs=SIGMOID_VALUES,
 )
 @example(z=np.array([0.5]))
 @example(z=np.array([[0.0, 1.0, -1.0]]))
@@ -196,7 +241,7 @@ def sigmoid_same_shape(student, z):
     expect.is_array(student.sigmoid(z), z.shape, what="sigmoid(z) elementwise")
 
 
-@check("sigmoid", points=0.5, title="leaves the array z unchanged")
+@check("sigmoid", points=0.5, title="leaves the array z unchanged", needs=SIGMOID_VALUES)
 @example(z=np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0]))
 @given(z=vgs.large_z_arrays(max_dims=1))
 def sigmoid_keeps_input(student, z):
@@ -250,6 +295,7 @@ def derivative_central_differences(student, z):
     "sigmoid_derivative",
     points=1.5,
     title="is never above 0.25, not even by rounding near z = 0",
+    needs=DERIVATIVE_VALUES,
 )
 @example(z=0.0)
 @example(z=vgs.NEAR_QUARTER_Z[0])
@@ -271,6 +317,7 @@ def derivative_at_most_quarter(student, z):
     "sigmoid_derivative",
     points=1,
     title="is symmetric: sigmoid_derivative(-z) = sigmoid_derivative(z)",
+    needs=DERIVATIVE_VALUES,
 )
 @given(z=vgs.compared_z())
 def derivative_symmetric(student, z):
@@ -292,6 +339,7 @@ def derivative_symmetric(student, z):
     points=1.5,
     title="is finite, not negative and raises no RuntimeWarning for |z| up to 1000, "
     "as floats and inside arrays",
+    needs=DERIVATIVE_VALUES,
 )
 @example(z=-1000.0)
 @example(z=1000.0)
@@ -306,14 +354,24 @@ def derivative_stable(student, z):
         expect.fail("values >= 0", show(got))
 
 
-@check("sigmoid_derivative", points=0.5, title="a float in gives a float out (not an array)")
+@check(
+    "sigmoid_derivative",
+    points=0.5,
+    title="a float in gives a float out (not an array)",
+    needs=DERIVATIVE_VALUES,
+)
 @given(z=vgs.compared_z())
 def derivative_float_in_float_out(student, z):
     """A Python float, NumPy float or 0-d array is a float; a 1-element array is not."""
     expect.is_float(student.sigmoid_derivative(z), "a float (z is a float)")
 
 
-@check("sigmoid_derivative", points=0.5, title="an array in gives an array of the same shape out")
+@check(
+    "sigmoid_derivative",
+    points=0.5,
+    title="an array in gives an array of the same shape out",
+    needs=DERIVATIVE_VALUES,
+)
 @example(z=np.array([0.5]))
 @given(z=vgs.z_arrays(max_dims=3, max_side=4))
 def derivative_same_shape(student, z):
@@ -326,14 +384,24 @@ def derivative_same_shape(student, z):
 # --- chain_forward --------------------------------------------------------------
 
 
-@check("chain_forward", points=1, title="returns an array of L + 1 activations a_0 .. a_L")
+@check(
+    "chain_forward",
+    points=1,
+    title="returns an array of L + 1 activations a_0 .. a_L",
+    needs=FORWARD_VALUES,
+)
 @given(chain=vgs.chains(max_length=8))
 def forward_shape(student, chain):
     """Shape ``(L + 1,)``."""
     activations(student.chain_forward(*chain.args()), chain)
 
 
-@check("chain_forward", points=0.5, title="the first activation a_0 is the input x")
+@check(
+    "chain_forward",
+    points=0.5,
+    title="the first activation a_0 is the input x",
+    needs=FORWARD_VALUES,
+)
 @given(chain=vgs.chains(max_length=5))
 def forward_starts_at_x(student, chain):
     """``a_0 = x`` exactly."""
@@ -385,6 +453,7 @@ def forward_relu_recurrence(student, chain):
     "chain_forward",
     points=0.5,
     title="a tanh chain with zero biases is odd: x -> -x flips every a_k",
+    needs=FORWARD_VALUES,
 )
 @given(chain=vgs.chains("tanh", max_length=10, zero_biases=True))
 def forward_tanh_odd(student, chain):
@@ -415,6 +484,7 @@ def forward_default_sigmoid(student, chain):
     "chain_forward",
     points=1,
     title="weights and biases given as Python lists give the same result as arrays",
+    needs=FORWARD_VALUES,
 )
 @given(chain=vgs.chains(max_length=8))
 def forward_accepts_lists(student, chain):
@@ -430,7 +500,12 @@ def forward_accepts_lists(student, chain):
     )
 
 
-@check("chain_forward", points=1, title="an unknown activation name is a ValueError")
+@check(
+    "chain_forward",
+    points=1,
+    title="an unknown activation name is a ValueError",
+    needs=FORWARD_VALUES,
+)
 @given(chain=vgs.chains(max_length=3), name=vgs.unknown_activations())
 def forward_unknown_activation(student, chain, name):
     """Only ``"sigmoid"``, ``"tanh"`` and ``"relu"`` exist (exact spelling)."""
@@ -439,7 +514,10 @@ def forward_unknown_activation(student, chain, name):
 
 
 @check(
-    "chain_forward", points=0.5, title="weights and biases of different lengths are a ValueError"
+    "chain_forward",
+    points=0.5,
+    title="weights and biases of different lengths are a ValueError",
+    needs=FORWARD_VALUES,
 )
 @given(case=vgs.mismatched_lengths())
 def forward_length_mismatch(student, case):
@@ -447,7 +525,12 @@ def forward_length_mismatch(student, case):
     student.raises_input_error("chain_forward", *case)
 
 
-@check("chain_forward", points=0.5, title="empty weights and biases (L = 0) are a ValueError")
+@check(
+    "chain_forward",
+    points=0.5,
+    title="empty weights and biases (L = 0) are a ValueError",
+    needs=FORWARD_VALUES,
+)
 @given(x=vgs.floats_between(-10.0, 10.0), activation=st.sampled_from(vgs.ACTIVATIONS))
 def forward_empty(student, x, activation):
     """A chain needs at least one unit."""
@@ -461,6 +544,7 @@ def forward_empty(student, x, activation):
     "chain_backward",
     points=0.5,
     title='returns a dict: "d_weights" and "d_biases" arrays of shape (L,), "d_input" a float',
+    needs=BACKWARD_VALUES,
 )
 @given(chain=vgs.chains(max_length=6))
 def backward_structure(student, chain):
@@ -492,7 +576,9 @@ def backward_gradient_check(student, chain):
     )
 
 
-@check("chain_backward", points=1, title="d_weights[k] = d_biases[k] * a_(k-1)")
+@check(
+    "chain_backward", points=1, title="d_weights[k] = d_biases[k] * a_(k-1)", needs=BACKWARD_VALUES
+)
 @example(chain=vgs.worked_chain("sigmoid"))  # a_k or no factor in place of a_(k-1)
 @given(chain=vgs.chains())
 def backward_weights_identity(student, chain):
@@ -509,7 +595,9 @@ def backward_weights_identity(student, chain):
     )
 
 
-@check("chain_backward", points=1, title="d_input = weights[0] * d_biases[0]")
+@check(
+    "chain_backward", points=1, title="d_input = weights[0] * d_biases[0]", needs=BACKWARD_VALUES
+)
 @given(chain=vgs.chains())
 def backward_input_identity(student, chain):
     """``∂a_L/∂x = ∂a_L/∂b_1 · w_1``, with your ``d_biases``."""
@@ -530,6 +618,7 @@ def backward_input_identity(student, chain):
     "chain_backward",
     points=1,
     title="for the sigmoid, |d_input| <= prod(0.25 * |w_k|): the gradient vanishes with depth",
+    needs=BACKWARD_VALUES,
 )
 @example(chain=vgs.saturated_chain("sigmoid"))
 @example(chain=vgs.Chain(0.0, np.full(30, 4.0), np.full(30, -2.0), "sigmoid"))
@@ -602,6 +691,7 @@ def backward_tanh_worked(student):
     points=0.5,
     title="is finite and raises no RuntimeWarning anywhere in the domain "
     "(L = 30, |w_k| = 10 included)",
+    needs=BACKWARD_VALUES,
 )
 @example(chain=vgs.saturated_chain("relu"))
 @example(chain=vgs.saturated_chain("relu", -1.0))
@@ -621,6 +711,7 @@ def backward_finite(student, chain):
     "chain_backward",
     points=0.5,
     title="weights and biases given as Python lists give the same result as arrays",
+    needs=BACKWARD_VALUES,
 )
 @given(chain=vgs.chains(max_length=8))
 def backward_accepts_lists(student, chain):
@@ -643,7 +734,12 @@ def backward_accepts_lists(student, chain):
     )
 
 
-@check("chain_backward", points=0.5, title="an unknown activation name is a ValueError")
+@check(
+    "chain_backward",
+    points=0.5,
+    title="an unknown activation name is a ValueError",
+    needs=BACKWARD_VALUES,
+)
 @given(chain=vgs.chains(max_length=3), name=vgs.unknown_activations())
 def backward_unknown_activation(student, chain, name):
     """Only ``"sigmoid"``, ``"tanh"`` and ``"relu"`` exist (exact spelling)."""
@@ -652,7 +748,10 @@ def backward_unknown_activation(student, chain, name):
 
 
 @check(
-    "chain_backward", points=0.5, title="weights and biases of different lengths are a ValueError"
+    "chain_backward",
+    points=0.5,
+    title="weights and biases of different lengths are a ValueError",
+    needs=BACKWARD_VALUES,
 )
 @given(case=vgs.mismatched_lengths())
 def backward_length_mismatch(student, case):
@@ -660,7 +759,12 @@ def backward_length_mismatch(student, case):
     student.raises_input_error("chain_backward", *case)
 
 
-@check("chain_backward", points=0.5, title="empty weights and biases (L = 0) are a ValueError")
+@check(
+    "chain_backward",
+    points=0.5,
+    title="empty weights and biases (L = 0) are a ValueError",
+    needs=BACKWARD_VALUES,
+)
 @given(x=vgs.floats_between(-10.0, 10.0), activation=st.sampled_from(vgs.ACTIVATIONS))
 def backward_empty(student, x, activation):
     """A chain needs at least one unit."""
