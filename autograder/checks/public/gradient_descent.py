@@ -43,6 +43,7 @@ MINIBATCH_VALUES = (
     "minibatch_matches_reference",
 )
 ITERATE_VALUES = (
+    "iterate_shapes",  # the batch sizes of ceil(n / batch_size) batches: a value
     "iterate_contract_batches",
     "iterate_no_shuffle",
     "iterate_drop_last",
@@ -677,7 +678,6 @@ def iterate_drop_last(student, case):
     "iterate_minibatches",
     points=1,
     title="every batch is a pair of arrays of shapes (b, d) and (b,)",
-    needs=ITERATE_VALUES,
 )
 @example(case=gds.WORKED_BATCHED)
 @given(case=gds.batched_datasets())
