@@ -19,6 +19,7 @@ it puts the gradebook's cell back.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,18 +70,39 @@ def _released(source: str) -> str:
 
 
 def selfcheck_files(source: Path | str) -> dict[str, list[str]]:
-    """Per assignment folder of ``source/``: every file but its notebooks (the self-check).
+    """Per assignment folder of ``source/``: the self-check's files its notebooks do not import.
 
-    For nbgrader's ``Autograde.exclude_overwriting``.
+    For nbgrader's ``Autograde.exclude_overwriting``: every file but the
+    notebooks and the bundle's modules a notebook imports itself (its
+    ``from selfcheck.autograder.visible import ...`` helper cell, the timing
+    demo's ``epoch_timing``), which the kernel needs while autograding.
     """
     source = Path(source)
     found: dict[str, list[str]] = {}
     if not source.is_dir():
         return found
     for folder in sorted(p for p in source.iterdir() if p.is_dir()):
+        needed = notebook_imports(folder)
         found[folder.name] = sorted(
-            path.relative_to(folder).as_posix()
+            relative
             for path in folder.rglob("*")
-            if path.is_file() and path.suffix != ".ipynb"
+            if path.is_file()
+            and path.suffix != ".ipynb"
+            and (relative := path.relative_to(folder).as_posix()) not in needed
         )
     return found
+
+
+def notebook_imports(folder: Path) -> set[str]:
+    """The bundle's files the notebooks of ``folder`` import (``selfcheck.autograder.<m>``).
+
+    Read as text from the notebooks' JSON; each module's package ``__init__.py`` counts too.
+    """
+    needed: set[str] = set()
+    for notebook in folder.glob("*.ipynb"):
+        text = notebook.read_text(encoding="utf-8", errors="replace")
+        for dotted in re.findall(r"(?:from|import)\s+(selfcheck(?:\.\w+)+)", text):
+            parts = dotted.split(".")
+            needed |= {"/".join([*parts[:i], "__init__.py"]) for i in range(1, len(parts))}
+            needed.add("/".join(parts) + ".py")
+    return needed

@@ -302,13 +302,19 @@ def test_a_changed_test_cell_is_still_reported_and_restored(nbcourse: Course) ->
 
 
 def test_no_selfcheck_copy_per_student(nbcourse: Course) -> None:
-    """The self-check ships in release/, not in every autograded/ and feedback/ folder."""
-    for student in STUDENTS:
-        for assignment in ASSIGNMENTS:
+    """The self-check ships in release/; autograded/, feedback/ get only what notebooks import."""
+    from autograder.nbgrader_setup import notebook_imports
+
+    for assignment in ASSIGNMENTS:
+        imported = notebook_imports(nbcourse.root / "source" / assignment)
+        assert "selfcheck/autograder/visible.py" in imported and len(imported) <= 4
+        for student in STUDENTS:
             for step, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
                 folder = nbcourse.root / step / student / assignment
-                files = [p.relative_to(folder) for p in folder.rglob("*") if p.is_file()]
-                assert files == [Path(f"{assignment}{suffix}")], (step, student, files)
+                files = {
+                    p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+                }
+                assert files == {f"{assignment}{suffix}", *imported}, (step, student)
 
 
 def test_feedback_names_each_function_and_spaces_its_tables(nbcourse: Course) -> None:
