@@ -657,7 +657,12 @@ def test_a_failure_that_does_not_come_back_counts_the_same_with_or_without_recor
 ) -> None:
     cache = tmp_path / "cache"
     honest = _graded_with_cache(HONEST, str(cache))
-    assert honest["score"] == 40 and any(cache.iterdir()), "nothing was recorded"
+    assert honest["score"] == 40
+    # The honest run replays the shipped recordings when they are current, else it records
+    # into the cache: either way the next run has recordings to replay.
+    shipped = ROOT / "autograder" / "recordings"
+    recorded_here = cache.is_dir() and any(cache.iterdir())
+    assert recorded_here or any(shipped.glob("*vanishing_gradients*.json.gz")), "no recordings"
     recorded = _graded_with_cache(FIRST_CALL_WRONG, str(cache))
     fresh = _graded_with_cache(FIRST_CALL_WRONG, "off")
     for report in (recorded, fresh):
