@@ -16,7 +16,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
-from autograder import nbgrader_setup
+from autograder.course import nbgrader_setup
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -68,7 +68,7 @@ c.OverwriteCells.add_missing_cells = True
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # The feedback page names the function of each test cell in its table of contents and
-# spaces the columns of the teaching text's tables (autograder/templates/nbgrader/).
+# spaces the columns of the teaching text's tables (autograder/course/templates/nbgrader/).
 c.HTMLExporter.template_name = nbgrader_setup.FEEDBACK_TEMPLATE
 c.HTMLExporter.template_file = nbgrader_setup.FEEDBACK_FILE
 c.HTMLExporter.extra_template_basedirs = [

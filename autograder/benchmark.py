@@ -40,8 +40,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import cluster, course, epoch_timing
+from autograder import course
 from autograder.contract import ASSIGNMENTS
+from autograder.execution import cluster
+from autograder.in_notebook import epoch_timing
 
 _MEASURE = """
 import json, resource, subprocess, sys, time
@@ -76,7 +78,7 @@ def measure(command: list[str], cwd: Path, repeats: int = 1, cache: str | None =
     repeats : int
         How many runs the median is taken over.
     cache : str, optional
-        ``AUTOGRADER_CACHE`` for every run (:mod:`autograder.replay`): a
+        ``AUTOGRADER_CACHE`` for every run (:mod:`autograder.grading.replay`): a
         folder, or ``"off"`` (no recording at all: hypothesis generates every
         input). By default each run starts with an empty cache folder, as on
         a fresh machine: only the recordings the grader ships are replayed.

@@ -20,18 +20,15 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from autograder import cluster, exports, profiles, report
-from autograder.grading import grade_assignment, grade_module
-from autograder.registry import VISIBILITIES
-from autograder.sandbox import (
-    ISOLATION_CHOICES,
-    IsolationError,
-    Limits,
-    end_everything,
-    resolve_isolation,
-    resource_control,
-)
-from autograder.submission import Submission, SubmissionError, discover
+from autograder.execution import cluster
+from autograder.grading import profiles
+from autograder.grading.grade import grade_assignment, grade_module
+from autograder.grading.registry import VISIBILITIES
+from autograder.grading.submission import Submission, SubmissionError, discover
+from autograder.isolation.confinement import ISOLATION_CHOICES, IsolationError, resolve_isolation
+from autograder.isolation.limits import Limits
+from autograder.isolation.sandbox import end_everything, resource_control
+from autograder.reports import exports, report
 
 
 def _grade_part(
@@ -133,7 +130,7 @@ def grade_all(
     Parameters
     ----------
     submissions : list of Submission
-        What :func:`autograder.submission.discover` found.
+        What :func:`autograder.grading.submission.discover` found.
     visibilities : tuple of str
         Which checks run.
     limits : Limits, optional
@@ -149,7 +146,7 @@ def grade_all(
         order they finish (to write results as they come).
     scheduler : str, optional
         A Dask scheduler's address (``tcp://HOST:PORT``): grade on that
-        cluster (:mod:`autograder.cluster`) instead of here; ``jobs`` is then unused.
+        cluster (:mod:`autograder.execution.cluster`) instead of here; ``jobs`` is then unused.
 
     Returns
     -------
@@ -310,7 +307,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(check: bool) -> int:
     from autograder import course  # nbformat: slow to import, build only
-    from autograder.record import RecordingError
+    from autograder.grading.record import RecordingError
+    from autograder.grading.replay import RECORDINGS
 
     try:
         changed = course.build(check=check)
@@ -325,7 +323,7 @@ def _build(check: bool) -> int:
         if course.BUNDLE in relative.parts[:-1]:
             folder = Path(*relative.parts[: relative.parts.index(course.BUNDLE) + 1])
             bundles[folder] = bundles.get(folder, 0) + 1
-        elif path.parent == course.RECORDINGS:
+        elif path.parent == RECORDINGS:
             recordings[verb] += 1
         else:
             print(f"{verb}: {relative}")
@@ -333,7 +331,7 @@ def _build(check: bool) -> int:
         print(f"wrote: {folder}/ ({count} files of the self-check's copy of autograder)")
     for verb, count in recordings.items():
         if count:
-            where = course.RECORDINGS.relative_to(course.ROOT)
+            where = RECORDINGS.relative_to(course.ROOT)
             print(f"{verb}: {where}/ ({count} recordings of checks' inputs)")
     if check and changed:
         print("run `python -m autograder build` to regenerate them", file=sys.stderr)
@@ -342,7 +340,7 @@ def _build(check: bool) -> int:
 
 
 def _gradescope_zip(out: Path) -> int:
-    from autograder import gradescope
+    from autograder.reports import gradescope
 
     try:
         names = gradescope.build_zip(out)

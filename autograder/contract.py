@@ -1,4 +1,4 @@
-"""The exercise contract of SPEC.md as data: assignments, functions, parameters, callers."""
+"""The contract (docs/contract.md) as data: assignments, functions, parameters, callers."""
 
 from __future__ import annotations
 

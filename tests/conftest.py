@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import profiles
 from autograder.cli import grade_all
-from autograder.course import stub_source
-from autograder.submission import discover
+from autograder.course.sources import stub_source
+from autograder.grading import profiles
+from autograder.grading.submission import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "submissions"
@@ -21,7 +21,7 @@ ASSIGNMENT_NAMES = ("critical_points", "gradient_descent", "vanishing_gradients"
 
 profiles.use("grading")
 
-# Each test session starts with an empty cache of replayed inputs (autograder.replay),
+# Each test session starts with an empty cache of replayed inputs (autograder.grading.replay),
 # shared with the CLI subprocesses it starts: no result depends on a developer's cache.
 os.environ["AUTOGRADER_CACHE"] = tempfile.mkdtemp(prefix="autograder-test-cache-")
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course, record, replay
+from autograder import course
 from autograder.contract import ASSIGNMENTS
-from autograder.registry import checks_for
+from autograder.grading import record, replay
+from autograder.grading.registry import checks_for
 
 
 def test_committed_generated_files_match_the_build() -> None:
@@ -131,7 +132,7 @@ def test_answer_cell_is_the_reference_function_with_its_body_delimited(assignmen
 def test_the_self_check_bundle_holds_no_hidden_part() -> None:
     for assignment in ASSIGNMENTS:
         modules = course.bundle_modules(assignment)
-        assert "autograder.selfcheck" in modules
+        assert "autograder.in_notebook.selfcheck" in modules
         assert f"autograder.checks.public.{assignment}" in modules
         assert not [m for m in modules if m.startswith("autograder.checks.hidden")]
         assert not set(modules) & set(course.NEVER_BUNDLED)

@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT
 
-from autograder.cluster import LoopbackCluster
-from autograder.sandbox import resolve_isolation
+from autograder.execution.cluster import LoopbackCluster
+from autograder.isolation.confinement import resolve_isolation
 
 distributed = pytest.importorskip(
     "distributed", reason="distributed is not installed (pip install '.[dask]'; CI installs it)"

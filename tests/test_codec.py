@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.harness import codec
+from autograder.isolation.harness import codec
 
 
 def round_trip(value: object) -> object:

@@ -15,9 +15,9 @@ import pytest
 from conftest import CORPUS
 
 from autograder.cli import grade_all
-from autograder.student import untouched_stubs
-from autograder.submission import discover
-from autograder.visible import visible_checks
+from autograder.grading.student import untouched_stubs
+from autograder.grading.submission import discover
+from autograder.in_notebook.visible import visible_checks
 
 NAIVE_SIGMOID = "    return 1.0 / (1.0 + np.exp(-z))\n"
 

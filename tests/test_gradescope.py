@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT
 
 from autograder.contract import ASSIGNMENTS
-from autograder.registry import checks_for
+from autograder.grading.registry import checks_for
 
 SCHEMA = json.loads((ROOT / "tests" / "gradescope_results.schema.json").read_text())
 STUDENT = ROOT / "assignments" / "submitted" / "bo_mistakes"

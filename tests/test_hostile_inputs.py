@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT
 
-from autograder import cli, exports, markdown
-from autograder.submission import (
+from autograder import cli
+from autograder.grading.submission import (
     MAX_CELL_CHARS,
     MAX_CELLS,
     MAX_NOTEBOOK_BYTES,
@@ -38,6 +38,7 @@ from autograder.submission import (
     readable,
     student_ids,
 )
+from autograder.reports import exports, markdown
 
 HONEST = CORPUS / "vanishing_gradients" / "correct_loops.py"
 SECRET = "SECRET-6f1c2b0e-not-for-students"
@@ -354,7 +355,7 @@ def test_links_are_not_followed_by_mode_bits_alone(tmp_path: Path) -> None:
     student = _student(tmp_path, "student", {})
     (student / "vanishing_gradients.py").symlink_to(tmp_path / "real.py")
     assert stat.S_ISREG((student / "vanishing_gradients.py").stat().st_mode)
-    from autograder.submission import discover
+    from autograder.grading.submission import discover
 
     found = discover(student)
     file = found.submissions[0].files["vanishing_gradients"]
@@ -402,7 +403,7 @@ def test_the_self_check_reads_a_notebook_where_posix_flags_are_missing(tmp_path:
         "    delattr(os, flag)\n"
         "os.supports_dir_fd.clear()\n"
         "from pathlib import Path\n"
-        "from autograder.submission import read_file\n"
+        "from autograder.grading.submission import read_file\n"
         "for name in ('vanishing_gradients.py', 'critical_points.py'):\n"
         "    file = read_file(Path(os.environ['FOLDER']) / name)\n"
         "    print(file.data, file.problem.endswith('is a link (links are not graded: "

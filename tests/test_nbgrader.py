@@ -32,7 +32,12 @@ pytest.importorskip(
 from nbgrader.api import Gradebook
 
 STUDENTS = course.DEMO_STUDENTS
-HIDDEN_MARKS = ("grade_function", "autograder.nbgrader_cell", "BEGIN HIDDEN", "END HIDDEN")
+HIDDEN_MARKS = (
+    "grade_function",
+    "autograder.in_notebook.nbgrader_cell",
+    "BEGIN HIDDEN",
+    "END HIDDEN",
+)
 CONTRACT_LINES = {"rng = np.random.default_rng(seed)"}
 """Reference lines SPEC.md itself spells out (the random-number contract): not a leak."""
 
@@ -160,7 +165,7 @@ def test_release_leaks_no_reference_solution_or_hidden_check(nbcourse: Course) -
     for assignment in ASSIGNMENTS:
         release = nbcourse.release(assignment)
         names = {p.name for p in release.rglob("*")}
-        assert not names & {"gradebook.db", "course.py", "nbgrader_cell.py", "reference"}
+        assert not names & {"gradebook.db", "course", "course.py", "nbgrader_cell.py", "reference"}
         assert not [p for p in release.rglob("hidden")]
         recordings = [p.name for p in release.rglob("*.json.gz")]
         assert recordings
@@ -303,12 +308,12 @@ def test_a_changed_test_cell_is_still_reported_and_restored(nbcourse: Course) ->
 
 def test_no_selfcheck_copy_per_student(nbcourse: Course) -> None:
     """The self-check ships in release/; autograded/, feedback/ get only what notebooks import."""
-    from autograder.nbgrader_setup import notebook_imports
+    from autograder.course.nbgrader_setup import notebook_imports
 
     for assignment in ASSIGNMENTS:
         source = nbcourse.root / "source" / assignment
         imported = {p for p in notebook_imports(source) if (source / p).is_file()}
-        assert "selfcheck/autograder/visible.py" in imported and len(imported) <= 4
+        assert "selfcheck/autograder/in_notebook/visible.py" in imported and len(imported) <= 4
         for student in STUDENTS:
             for step, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
                 folder = nbcourse.root / step / student / assignment

@@ -16,10 +16,10 @@ import pytest
 from conftest import ROOT
 
 from autograder.cli import grade_all
-from autograder.grading import counted_checks
-from autograder.registry import checks_for
-from autograder.results import HELD_BACK, PASSED
-from autograder.submission import discover
+from autograder.grading.grade import counted_checks
+from autograder.grading.registry import checks_for
+from autograder.grading.results import HELD_BACK, PASSED
+from autograder.grading.submission import discover
 
 NO_LOGIC = sorted((ROOT / "tests" / "no_logic").glob("*/*.py"))
 

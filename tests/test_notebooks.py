@@ -18,7 +18,7 @@ from conftest import ROOT
 
 from autograder import course
 from autograder.contract import ASSIGNMENTS
-from autograder.submission import notebook_code
+from autograder.grading.submission import notebook_code
 
 NEEDS = "is not installed: pip install '.[nbgrader]'"
 
@@ -229,7 +229,7 @@ def test_visible_checks_raise_in_jupyter_but_only_report_while_autograding(
     import time
     import warnings
 
-    from autograder.visible import visible_checks
+    from autograder.in_notebook.visible import visible_checks
 
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     with pytest.raises(AssertionError, match="one is two"), visible_checks():
@@ -267,8 +267,8 @@ def test_notebook_starts_with_how_to_work_and_imports_its_helper_in_one_line(
         assert words in first.source, words
     helper = next(c for c in cells if c.get("id") == course.HELPER_ID)
     code = [line for line in helper.source.splitlines() if line and not line.startswith("#")]
-    assert code == ["from selfcheck.autograder.visible import visible_checks"]
+    assert code == ["from selfcheck.autograder.in_notebook.visible import visible_checks"]
     release = set(course.bundle_files(assignment))
-    assert Path("selfcheck/autograder/visible.py") in release
-    assert Path("selfcheck/autograder/epoch_timing.py") in release
+    assert Path("selfcheck/autograder/in_notebook/visible.py") in release
+    assert Path("selfcheck/autograder/in_notebook/epoch_timing.py") in release
     assert Path("requirements.txt") in release

@@ -41,8 +41,8 @@ def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_simulation_removes_the_posix_tools(tmp_path: Path) -> None:
     run = run_python(
         "import os, select\n"
-        "from autograder import sandbox\n"
-        "print(hasattr(os, 'killpg'), sandbox.PORTABLE, sandbox.isolation_level())\n"
+        "from autograder.isolation import confinement\n"
+        "print(hasattr(os, 'killpg'), confinement.PORTABLE, confinement.isolation_level())\n"
         "try:\n    import resource\nexcept ImportError:\n    print('no resource')\n",
         tmp_path,
     )
@@ -58,7 +58,7 @@ def test_portable_sandbox_answers_times_out_and_restarts(tmp_path: Path) -> None
         "def sigmoid_derivative(z):\n    while True:\n        pass\n"
     )
     run = run_python(
-        "from autograder.sandbox import Limits, LimitExceeded, Sandbox\n"
+        "from autograder.isolation.sandbox import Limits, LimitExceeded, Sandbox\n"
         f"box = Sandbox({str(student)!r}, 'student', ['sigmoid', 'sigmoid_derivative'],"
         " Limits(call_seconds=2))\n"
         "print(box.start())\n"

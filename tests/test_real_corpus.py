@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, expectation, lost
 
 from autograder.cli import grade_all
-from autograder.submission import discover
+from autograder.grading.submission import discover
 
 REAL = ROOT / "tests" / "real"
 FILES = sorted(REAL.glob("*/*.py"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograder.contract import ASSIGNMENTS, POINTS_PER_FUNCTION
-from autograder.registry import checks_for
+from autograder.grading.registry import checks_for
 
 PACKAGE = Path(__file__).resolve().parent.parent / "autograder"
 

@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from conftest import CORPUS, ROOT
 
-from autograder import replay
-from autograder.described import Gradient, Seed
-from autograder.polynomials import Polynomial
-from autograder.registry import Check, checks_for
+from autograder.grading import replay
+from autograder.grading.registry import Check, checks_for
+from autograder.strategies.described import Gradient, Seed
 from autograder.strategies.gradient_descent import Problem
+from autograder.strategies.polynomials import Polynomial
 from autograder.strategies.vanishing_gradients import Chain
 
 CLASS = {
@@ -113,7 +113,7 @@ def test_recordings_round_trip_exactly() -> None:
     [
         {"object": ["os", "system", {"command": "true"}]},
         {"object": ["subprocess", "Popen", {"args": ["true"]}]},
-        {"object": ["autograder.replay", "Unrecordable", {}]},
+        {"object": ["autograder.grading.replay", "Unrecordable", {}]},
         {"object": ["autograder.strategies.gradient_descent", "np.ndarray", {}]},
         {"array": ["|O", [1], "AA=="]},
         {"pickle": "gASVAAAAAAAAAAA="},

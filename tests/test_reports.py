@@ -24,8 +24,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from autograder import exports, markdown, report, results
-from autograder.results import FAILED, PASSED
+from autograder.grading import results
+from autograder.grading.results import FAILED, PASSED
+from autograder.reports import exports, markdown, report
 
 CLASS = ROOT / "assignments" / "submitted"
 SCHEMA = json.loads((ROOT / "tests" / "gradescope_results.schema.json").read_text())

@@ -9,8 +9,8 @@ import sys
 import pytest
 from conftest import ASSIGNMENT_NAMES, ROOT
 
-from autograder import results
-from autograder.results import FAILED, NOT_RUN, PASSED, CheckResult, Failure
+from autograder.grading import results
+from autograder.grading.results import FAILED, NOT_RUN, PASSED, CheckResult, Failure
 
 
 def assert_points_add_up(report: dict) -> None:
@@ -96,7 +96,7 @@ def test_a_failure_belongs_to_a_failed_check_only() -> None:
 
 @pytest.mark.parametrize("assignment", ASSIGNMENT_NAMES)
 def test_every_declared_check_is_in_the_reference_report(assignment: str, graded: dict) -> None:
-    from autograder.registry import checks_for
+    from autograder.grading.registry import checks_for
 
     report = graded[str(ROOT / "reference" / f"{assignment}.py")]
     listed = {

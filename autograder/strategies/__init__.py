@@ -1,4 +1,4 @@
 """Hypothesis strategies for the checks, one module per assignment.
 
-Every strategy stays inside SPEC.md's graded domain.
+Every strategy stays inside docs/contract.md's graded domain.
 """

@@ -1,6 +1,6 @@
 """Hypothesis strategies for the ``gradient_descent`` checks.
 
-Every strategy stays inside SPEC.md's graded domain: ``1 <= n <= 2000`` rows,
+Every strategy stays inside docs/contract.md's graded domain: ``1 <= n <= 2000`` rows,
 ``1 <= d <= 10`` columns, entries of ``X``, ``y`` and ``w0`` of size at most
 10, ``1 <= batch_size <= n + 10``, ``epochs <= 10`` and a step size with
 ``lr * max_i ||x_i||**2 <= 1``. Most strategies keep the data small (a few
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 ENTRY_BOUND = 10.0
-"""The largest size of an entry of ``X``, ``y`` or ``w0`` (SPEC)."""
+"""The largest size of an entry of ``X``, ``y`` or ``w0`` (docs/contract.md)."""
 
 ENTRIES = st.floats(
     -ENTRY_BOUND, ENTRY_BOUND, allow_nan=False, allow_infinity=False, allow_subnormal=False
@@ -297,7 +297,7 @@ def exact_fits(draw: st.DrawFn, max_n: int = 20, max_d: int = 4) -> tuple[np.nda
 class SeededLossCase(NamedTuple):
     """``(w, X, y)`` with uniform entries, made by NumPy from ``seed`` when asked.
 
-    A recording (:mod:`autograder.replay`) keeps these three numbers, not the
+    A recording (:mod:`autograder.grading.replay`) keeps these three numbers, not the
     arrays (up to 20000 entries, which would make most of the recorded data).
     """
 
@@ -445,7 +445,7 @@ def consistent_problems(draw: st.DrawFn, max_n: int = 20, max_d: int = 4) -> tup
 class SeededProblem(NamedTuple):
     """A :class:`Problem` on uniform data NumPy makes from ``data_seed`` when asked.
 
-    A recording (:mod:`autograder.replay`) keeps these seven numbers, not the
+    A recording (:mod:`autograder.grading.replay`) keeps these seven numbers, not the
     data (up to 2000 rows).
     """
 

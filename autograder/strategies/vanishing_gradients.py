@@ -1,6 +1,6 @@
 """Hypothesis strategies and known answers for the ``vanishing_gradients`` checks.
 
-Every strategy stays inside SPEC.md's graded domain: chains of ``1 <= L <=
+Every strategy stays inside docs/contract.md's graded domain: chains of ``1 <= L <=
 30`` units with ``|x|, |w_k|, |b_k| <= 10``. Values are compared only on
 chains whose pre-activations all satisfy ``|z_k| <= 8``: :func:`chains`
 builds such chains directly (it picks each ``z_k`` in ``[-7.9, 7.9]`` and
@@ -46,13 +46,13 @@ UNKNOWN_ACTIVATIONS = (
 """Names that are not an activation of the contract (case and spaces matter)."""
 
 BOUND = 10.0
-"""The largest size of ``x``, ``w_k`` and ``b_k`` (SPEC)."""
+"""The largest size of ``x``, ``w_k`` and ``b_k`` (docs/contract.md)."""
 
 MAX_LENGTH = 30
-"""The longest chain (SPEC)."""
+"""The longest chain (docs/contract.md)."""
 
 COMPARED_Z = 8.0
-"""Values are compared only where every ``|z| <= 8`` (SPEC)."""
+"""Values are compared only where every ``|z| <= 8`` (docs/contract.md)."""
 
 TARGET_Z = 7.9
 """The largest ``|z_k|`` :func:`chains` aims at, a margin below ``COMPARED_Z``."""
@@ -66,10 +66,10 @@ SMALLEST_WEIGHT = 1e-3
 of 30 local derivatives stay far from underflow (a smaller draw is rounded up)."""
 
 LARGE_Z = 1000.0
-"""The sigmoid must be finite and warning-free at ``z = ±1000`` (SPEC)."""
+"""The sigmoid must be finite and warning-free at ``z = ±1000`` (docs/contract.md)."""
 
 RTOL = 1e-6
-"""The relative tolerance of SPEC."""
+"""The relative tolerance of docs/contract.md."""
 
 EPS = float(np.finfo(float).eps)
 """The float64 machine epsilon."""
@@ -130,7 +130,7 @@ def activate(z: float | complex, activation: str) -> float | complex:
 
     For a complex ``z`` the ReLU keeps ``z`` when its real part is positive
     and gives 0 otherwise, so its complex-step derivative is
-    ``relu'(z) = 1`` for ``z > 0`` and ``0`` for ``z <= 0`` (SPEC).
+    ``relu'(z) = 1`` for ``z > 0`` and ``0`` for ``z <= 0`` (docs/contract.md).
 
     Parameters
     ----------

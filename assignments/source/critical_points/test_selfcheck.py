@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder import selfcheck
+from autograder.in_notebook import selfcheck
 from autograder.contract import ASSIGNMENTS
 
 ASSIGNMENT = "critical_points"

@@ -12,7 +12,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "selfcheck"))
 
-from autograder import selfcheck  # noqa: E402  (the copy in ./selfcheck/)
+from autograder.in_notebook import selfcheck  # noqa: E402  (the copy in ./selfcheck/)
 
 ASSIGNMENT = "vanishing_gradients"
 if not Path(selfcheck.__file__).resolve().is_relative_to(HERE):

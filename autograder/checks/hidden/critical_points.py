@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import example, given
 
-from autograder import expect
-from autograder.registry import check
-from autograder.show import show
+from autograder.grading import expect
+from autograder.grading.registry import check
+from autograder.grading.show import show
 from autograder.strategies import critical_points as st_cp
 from reference import critical_points as ref
 

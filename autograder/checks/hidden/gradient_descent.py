@@ -3,7 +3,7 @@
 Both sides get the same inputs: a generator rebuilt from the same seed
 (``Seed.build``) and the same test callables (``Gradient.build``,
 ``Loss.build``). Trajectories agree to a relative tolerance of ``1e-6`` with
-an absolute one scaled to the largest weight (SPEC).
+an absolute one scaled to the largest weight (docs/contract.md).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from autograder import expect
-from autograder.checks.public.gradient_descent import (
+from autograder.checks._support.gradient_descent import (
     batch_list,
     check_same_run,
     epoch_pair,
@@ -23,10 +22,11 @@ from autograder.checks.public.gradient_descent import (
     tolerance,
     vector,
 )
-from autograder.described import Gradient, Loss, Seed
-from autograder.registry import check
-from autograder.show import show
+from autograder.grading import expect
+from autograder.grading.registry import check
+from autograder.grading.show import show
 from autograder.strategies import gradient_descent as gds
+from autograder.strategies.described import Gradient, Loss, Seed
 from reference import gradient_descent as ref
 
 # --- num_batches ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Hidden checks of ``vanishing_gradients``: comparisons with the reference implementation.
 
-Values are compared only where every ``|z| <= 8`` (SPEC), with a relative
+Values are compared only where every ``|z| <= 8`` (docs/contract.md), with a relative
 tolerance of ``1e-6``; along a chain the tolerance also follows how much the
 chain amplifies rounding (see :class:`autograder.strategies.vanishing_gradients.Chain`).
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import example, given
 
-from autograder import expect
-from autograder.checks.public.vanishing_gradients import (
+from autograder.checks._support.vanishing_gradients import (
     ATOL,
     activations,
     describe_chain,
     gradients,
     scalar,
 )
-from autograder.registry import check
+from autograder.grading import expect
+from autograder.grading.registry import check
 from autograder.strategies import vanishing_gradients as vgs
 from reference import vanishing_gradients as ref
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import example, given
 
-from autograder import expect
-from autograder.polynomials import Polynomial
-from autograder.registry import check
-from autograder.show import show
+from autograder.grading import expect
+from autograder.grading.registry import check
+from autograder.grading.show import show
+from autograder.grading.student import describe_raised
 from autograder.strategies import critical_points as st_cp
-from autograder.student import describe_raised
+from autograder.strategies.polynomials import Polynomial
 
 # --- the scoring rule ------------------------------------------------------------
 # Value checks show that a function computes something right. Every other check is
 # supporting: its points count only when one of the checks it names counts (see
-# autograder.registry.check), so that code without logic (zeros, one constant
+# autograder.grading.registry.check), so that code without logic (zeros, one constant
 # answer) does not collect them. A one-sided worked case of one answer waits for a
 # case of another answer, so that always answering one label earns nothing.
 

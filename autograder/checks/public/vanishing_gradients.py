@@ -6,34 +6,33 @@ central differences of it, each unit's recurrence ``a_k = act(w_k a_(k-1) +
 b_k)`` recomputed from the activations you returned, a forward pass computed
 here and its derivatives by the complex-step method, and worked cases.
 Values are compared where every ``|z| <= 8``; beyond that only finiteness,
-signs, the ``0.25`` bound and the absence of warnings are checked (SPEC).
+signs, the ``0.25`` bound and the absence of warnings are checked (docs/contract.md).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from autograder import expect
-from autograder.expect import CheckFailed
-from autograder.registry import check
-from autograder.show import show, show_type
+from autograder.checks._support.vanishing_gradients import (
+    ATOL,
+    activations,
+    check_recurrence,
+    describe_chain,
+    gradients,
+    scalar,
+    true_sigmoid,
+    values,
+)
+from autograder.grading import expect
+from autograder.grading.expect import CheckFailed
+from autograder.grading.registry import check
+from autograder.grading.show import show
+from autograder.grading.student import describe_raised
 from autograder.strategies import vanishing_gradients as vgs
-from autograder.student import describe_raised
-
-ATOL = 1e-12
-"""Absolute tolerance of sigmoid values (they are at least ``3.3e-4`` where compared)."""
-
-# --- the scoring rule ------------------------------------------------------------
-# Value checks show that a function computes something right. Every other check is
-# supporting (types and shapes, no mutation, input errors, symmetries, bounds,
-# stability, identities between the parts of the result): its points count only when
-# one of the checks it names counts (see autograder.registry.check), so that code
-# without logic (a sigmoid of 0.5, zero activations) does not collect them.
 
 SIGMOID_VALUES = (
     "sigmoid_worked_values",
@@ -63,87 +62,6 @@ BACKWARD_VALUES = (
     "backward_tanh_matches_reference",
     "backward_relu_matches_reference",
 )
-
-
-# --- helpers ----------------------------------------------------------------
-
-
-def scalar(got: Any, what: str = "a float") -> float:
-    """A returned number; a 1-element array is accepted here (the type has its own check)."""
-    expect.returned_something(got, what)
-    if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "fiu":
-        return float(got.reshape(()))
-    return expect.is_float(got, what)
-
-
-def values(got: Any, what: str = "a number or an array of numbers") -> np.ndarray:
-    """A returned number or array as a float array (its shape has its own check)."""
-    expect.returned_something(got, what)
-    if isinstance(got, bool) or not isinstance(got, int | float | np.ndarray):
-        expect.fail(what, show_type(got))
-    array = np.asarray(got)
-    if array.dtype.kind not in "fiu":
-        expect.fail(what, f"dtype {array.dtype}")
-    return array.astype(float)
-
-
-def activations(got: Any, chain: vgs.Chain) -> np.ndarray:
-    """The array ``a_0 .. a_L`` returned by ``chain_forward``."""
-    return expect.is_array(got, (chain.length + 1,), what="the activations a_0 .. a_L").astype(
-        float
-    )
-
-
-BACKWARD_KEYS = ("d_weights", "d_biases", "d_input")
-
-
-def gradients(got: Any, chain: vgs.Chain) -> tuple[np.ndarray, np.ndarray, float]:
-    """``(d_weights, d_biases, d_input)`` of a returned dict (a 1-element ``d_input`` is read)."""
-    what = 'a dict with keys "d_weights", "d_biases" and "d_input"'
-    expect.returned_something(got, what)
-    if not isinstance(got, dict):
-        expect.fail(what, show_type(got))
-    missing = [key for key in BACKWARD_KEYS if key not in got]
-    if missing:
-        expect.fail(what, f"a dict with keys {show(sorted(got))}")
-    shape = (chain.length,)
-    d_weights = expect.is_array(got["d_weights"], shape, what='result["d_weights"]')
-    d_biases = expect.is_array(got["d_biases"], shape, what='result["d_biases"]')
-    d_input = scalar(got["d_input"], 'result["d_input"] as a float')
-    return d_weights.astype(float), d_biases.astype(float), d_input
-
-
-def true_sigmoid(z: float) -> float:
-    """``1 / (1 + exp(-z))``, evaluated without overflow."""
-    return float(vgs.sigmoid_value(float(z)))
-
-
-def describe_chain(chain: vgs.Chain) -> str:
-    """The pre-activations of a chain, for feedback."""
-    return f"the pre-activations z_1 .. z_L are {show(chain.z)}"
-
-
-def check_recurrence(got: Any, chain: vgs.Chain, activation: str) -> None:
-    """Each ``a_k`` is ``act(w_k a_(k-1) + b_k)`` with the returned ``a_(k-1)`` (``a_0 = x``)."""
-    a = activations(got, chain)
-    previous = chain.x
-    for k in range(chain.length):
-        w, b = float(chain.weights[k]), float(chain.biases[k])
-        z = w * previous + b
-        expected = float(vgs.activate(z, activation)) + 0.0  # a dead ReLU shows 0.0, not -0.0
-        slope = 1.0 if activation == "relu" else vgs.local_derivative(z, activation)
-        spread = slope * (abs(w * previous) + abs(z)) + abs(expected) + 1.0
-        tolerance = vgs.RTOL * abs(expected) + vgs.SAFETY * vgs.EPS * spread
-        if not abs(a[k + 1] - expected) <= tolerance:
-            expect.fail(
-                f"a_{k + 1} = {activation}(w_{k + 1} * a_{k} + b_{k + 1}) = "
-                f"{activation}({w!r} * {float(previous)!r} + {b!r}) = {expected!r}",
-                f"a_{k + 1} = {float(a[k + 1])!r} (all activations: {show(a)})",
-            )
-        previous = float(a[k + 1])
-
-
-# --- sigmoid ------------------------------------------------------------------
 
 
 @check(

@@ -1,0 +1,1 @@
+"""Grading a class elsewhere than in this process: :mod:`.cluster` (Dask)."""
