@@ -13,7 +13,7 @@ import pytest
 
 from autograder import course
 from autograder.contract import ASSIGNMENTS
-from autograder.grading import record, replay
+from autograder.grading import hypothesis_hooks, record, replay
 from autograder.grading.registry import checks_for
 
 
@@ -42,7 +42,7 @@ def test_every_self_check_bundle_holds_the_recordings_of_its_public_checks_only(
         public = {
             replay.file_name(check)
             for check in checks_for(assignment, ("public",))
-            if getattr(check.run, "hypothesis", None) is not None
+            if hypothesis_hooks.is_given(check.run)
         }
         assert bundled == public
 

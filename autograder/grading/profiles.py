@@ -16,24 +16,10 @@
 from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, settings
-from hypothesis.internal.conjecture import providers
 
+from autograder.grading import hypothesis_hooks
 
-def _without_local_constants() -> None:
-    """Stop hypothesis from drawing constants found in whatever modules are loaded.
-
-    Since 6.13x hypothesis mixes literals from the "local" modules imported so
-    far into its examples, so the same check meets different inputs depending
-    on what else the process has imported (the reference or not, nbgrader or
-    not, an editable install or not): the same submission could score
-    differently in the CLI, in a class run and in nbgrader. Grading must not
-    depend on that. This uses a private hook, so the version is pinned.
-    """
-    if hasattr(providers, "_get_local_constants") and hasattr(providers, "_local_constants"):
-        providers._get_local_constants = lambda: providers._local_constants
-
-
-_without_local_constants()
+hypothesis_hooks.without_local_constants()  # inputs must not depend on what is imported
 
 _COMMON = {
     "derandomize": True,

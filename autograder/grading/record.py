@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.contract import ASSIGNMENTS
-from autograder.grading import profiles, replay
+from autograder.grading import hypothesis_hooks, profiles, replay
 from autograder.grading.grade import grade_module
 from autograder.grading.registry import VISIBILITIES, Check, checks_for
 from autograder.grading.results import PASSED
@@ -41,7 +41,7 @@ def wanted() -> dict[str, Check]:
         replay.file_name(check): check
         for assignment in ASSIGNMENTS
         for check in checks_for(assignment, VISIBILITIES)
-        if getattr(check.run, "hypothesis", None) is not None
+        if hypothesis_hooks.is_given(check.run)
     }
 
 

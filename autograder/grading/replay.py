@@ -55,6 +55,7 @@ import numpy as np
 from hypothesis import settings
 from hypothesis.errors import FlakyFailure
 
+from autograder.grading import hypothesis_hooks
 from autograder.grading.expect import CheckFailed
 from autograder.grading.registry import Check
 
@@ -217,15 +218,15 @@ def run(check: Check, student: Any) -> None:
 
     Raises whatever ``check.run(student)`` raises for a failing check.
     """
-    given = getattr(check.run, "hypothesis", None)
-    if given is None:
+    if not hypothesis_hooks.is_given(check.run):
         check.run(student)
         return
+    given = hypothesis_hooks.body(check.run)
     inputs = recorded(check)
     if inputs is not None:
         # Hypothesis runs the explicit examples first and raises the first failing
         # one as it is, unshrunk: a failure there is exactly what it would report.
-        explicit = len(getattr(check.run, "hypothesis_explicit_examples", ()))
+        explicit = hypothesis_hooks.explicit_examples(check.run)
         for index, recording in enumerate(inputs):
             try:
                 _replay(given, student, recording)
@@ -247,7 +248,7 @@ def run(check: Check, student: Any) -> None:
             [first_failure],
         )
     met: list[dict[str, Any]] | None = []
-    test = given.inner_test
+    test = given
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         nonlocal met
@@ -262,22 +263,19 @@ def run(check: Check, student: Any) -> None:
             met = None  # not the usual (student, **inputs) call: do not record
         return test(*args, **kwargs)
 
-    given.inner_test = recording
-    try:
+    with hypothesis_hooks.replaced_body(check.run, recording):
         check.run(student)
-    finally:
-        given.inner_test = test
     if met:
         remember(check, met)
 
 
-def _replay(given: Any, student: Any, recording: dict[str, Any]) -> None:
+def _replay(body: Any, student: Any, recording: dict[str, Any]) -> None:
     """Run the check's body once on a recorded input."""
     arguments = _fresh(recording["inputs"])
     if recording["student"]:
-        given.inner_test(**{recording["student"]: student}, **arguments)
+        body(**{recording["student"]: student}, **arguments)
     else:
-        given.inner_test(student, **arguments)
+        body(student, **arguments)
 
 
 def _fresh(value: Any) -> Any:
