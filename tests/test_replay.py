@@ -116,8 +116,9 @@ def test_recordings_round_trip_exactly() -> None:
         {"object": ["autograder.grading.replay", "Unrecordable", {}]},
         {"object": ["autograder.strategies.gradient_descent", "np.ndarray", {}]},
         {"array": ["|O", [1], "AA=="]},
+        {"__ndarray__": {"dtype": "|O", "shape": [1], "data": "AAAAAAAAAAA="}},
         {"pickle": "gASVAAAAAAAAAAA="},
-        [1, 2],
+        {"__tuple__": 5},
     ],
 )
 def test_a_forged_recording_builds_nothing(forged: object) -> None:

@@ -35,13 +35,11 @@ strings, containers, NumPy arrays and the grader's own argument classes.
 
 from __future__ import annotations
 
-import base64
 import copy
 import dataclasses
 import gzip
 import hashlib
 import importlib
-import json
 import os
 import sys
 import tempfile
@@ -58,6 +56,7 @@ from hypothesis.errors import FlakyFailure
 from autograder.grading import hypothesis_hooks
 from autograder.grading.expect import CheckFailed
 from autograder.grading.registry import Check
+from autograder.isolation.harness import codec
 
 PACKAGE = Path(__file__).parent.parent
 ARGUMENT_MODULES = (
@@ -293,50 +292,60 @@ def _fresh(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-# --- a plain, safe file format ---------------------------------------------------------
+# --- the file format: the sandbox's codec, with argument classes -------------------------
 
 
 def dumps(value: Any) -> bytes:
-    """``value`` as JSON: numbers, strings, containers, arrays, argument classes."""
-    return json.dumps(_encode(value), separators=(",", ":")).encode()
+    """``value`` as JSON: numbers, strings, containers, arrays, argument classes.
+
+    The format is the sandbox's (:mod:`autograder.isolation.harness.codec`), which
+    decodes without running code; argument classes of :data:`ARGUMENT_MODULES` are
+    written as ``{"object": [module, class, fields]}``. Anything hypothesis could
+    not have drawn as it is (a NumPy scalar, a 0-d array, an object) raises
+    :class:`Unrecordable`: the check then generates its inputs each time.
+    """
+    try:
+        return codec.dumps(codec.encode(value, special=_recordable))
+    except codec.EncodingError as error:
+        raise Unrecordable(str(error)) from None
 
 
 def loads(data: bytes) -> Any:
     """Read what :func:`dumps` wrote; anything else raises :class:`Unrecordable`."""
     try:
-        return _decode(json.loads(data))
-    except (TypeError, KeyError, IndexError, AttributeError, ImportError) as error:
+        value = codec.decode(codec.loads(data), special=_argument)
+    except (
+        codec.EncodingError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        ImportError,
+    ) as error:
         raise Unrecordable(f"not a recording: {error}") from None
+    _refuse_unsupported(value)
+    return value
 
 
-def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | str):
-        return value
-    if type(value) in (int, float):
-        return value
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in ARRAY_KINDS:
-            raise Unrecordable(f"an array of dtype {value.dtype}")
-        raw = np.ascontiguousarray(value).tobytes()
-        return {"array": [value.dtype.str, list(value.shape), base64.b64encode(raw).decode()]}
-    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
-        return _encode_object(value, value._asdict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+def _recordable(value: Any) -> Any:
+    """The codec's hook: an argument object's description, ``None`` for plain values."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str, list, tuple):
+        return None
+    if kind is dict and all(type(key) is str for key in value):
+        return None
+    if isinstance(value, np.ndarray) and value.dtype.kind in ARRAY_KINDS and value.ndim:
+        return None
+    if isinstance(value, tuple) and hasattr(kind, "_fields"):
+        fields = value._asdict()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.init}
-        return _encode_object(value, fields)
-    if type(value) in (list, tuple):
-        return {type(value).__name__: [_encode(item) for item in value]}
-    if type(value) is dict and all(type(k) is str for k in value):
-        return {"dict": {k: _encode(v) for k, v in value.items()}}
-    raise Unrecordable(f"an input of type {type(value).__name__}")
-
-
-def _encode_object(value: Any, fields: dict[str, Any]) -> Any:
-    cls = type(value)
-    if not _allowed_module(cls.__module__):
-        raise Unrecordable(f"an input of type {cls.__qualname__} from {cls.__module__}")
-    encoded = {name: _encode(v) for name, v in fields.items()}
-    return {"object": [cls.__module__, cls.__qualname__, encoded]}
+    else:
+        raise Unrecordable(f"an input of type {kind.__name__}")
+    if not _allowed_module(kind.__module__):
+        raise Unrecordable(f"an input of type {kind.__qualname__} from {kind.__module__}")
+    encoded = {name: codec.encode(v, special=_recordable) for name, v in fields.items()}
+    return {"object": [kind.__module__, kind.__qualname__, encoded]}
 
 
 def _allowed_module(module: str) -> bool:
@@ -346,32 +355,32 @@ def _allowed_module(module: str) -> bool:
     )
 
 
-def _decode(data: Any) -> Any:
-    if data is None or isinstance(data, bool | int | float | str):
-        return data
-    if not isinstance(data, dict) or len(data) != 1:
-        raise Unrecordable("an unknown value")
-    ((tag, body),) = data.items()
-    if tag == "list":
-        return [_decode(item) for item in body]
-    if tag == "tuple":
-        return tuple(_decode(item) for item in body)
-    if tag == "dict":
-        return {str(k): _decode(v) for k, v in body.items()}
-    if tag == "array":
-        dtype, shape, raw = np.dtype(body[0]), tuple(int(n) for n in body[1]), body[2]
-        if dtype.kind not in ARRAY_KINDS:
-            raise Unrecordable(f"an array of dtype {dtype}")
-        return np.frombuffer(base64.b64decode(raw), dtype=dtype).reshape(shape).copy()
-    if tag == "object":
-        module, name, fields = body
-        if not _allowed_module(module) or "." in name:
-            raise Unrecordable(f"a class {name} from {module}")
-        cls = getattr(importlib.import_module(module), name)
-        is_record = isinstance(cls, type) and (
-            dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
-        )
-        if not is_record:
-            raise Unrecordable(f"{module}.{name} is not an argument class")
-        return cls(**{str(k): _decode(v) for k, v in fields.items()})
-    raise Unrecordable(f"an unknown tag {tag!r}")
+def _argument(tag: str, body: Any) -> Any:
+    """The codec's hook: rebuild an argument object, refusing every other class."""
+    if tag != "object":
+        return NotImplemented
+    module, name, fields = body
+    if not _allowed_module(module) or "." in name:
+        raise Unrecordable(f"a class {name} from {module}")
+    cls = getattr(importlib.import_module(module), name)
+    is_record = isinstance(cls, type) and (
+        dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
+    )
+    if not is_record:
+        raise Unrecordable(f"{module}.{name} is not an argument class")
+    return cls(**{str(k): codec.decode(v, special=_argument) for k, v in fields.items()})
+
+
+def _refuse_unsupported(value: Any) -> None:
+    """A recording holds nothing the codec could only mark as unsupported."""
+    if isinstance(value, codec.Unsupported):
+        raise Unrecordable(f"not a recording: {value!r}")
+    if isinstance(value, list | tuple):
+        for item in value:
+            _refuse_unsupported(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_unsupported(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in vars(value).values():
+            _refuse_unsupported(item)
