@@ -2,8 +2,8 @@
 
 import pytest
 
-from autograder.in_notebook import selfcheck
 from autograder.contract import ASSIGNMENTS
+from autograder.in_notebook import selfcheck
 
 ASSIGNMENT = "gradient_descent"
 
