@@ -612,6 +612,12 @@ def test_sigterm_ends_every_process_tree_and_removes_temporary_folders(
     for name in ("honest_1", "honest_2"):
         (tmp_path / "class" / name).mkdir()
         shutil.copy(HONEST, tmp_path / "class" / name / "vanishing_gradients.py")
+    # A student whose every call sleeps keeps the grader busy for minutes, so the grader is
+    # still running when the signal comes, however fast the others are graded.
+    (tmp_path / "class" / "sleepy").mkdir()
+    (tmp_path / "class" / "sleepy" / "vanishing_gradients.py").write_text(
+        HONEST.read_text() + SLEEPY
+    )
     scratch = tmp_path / "scratch"  # the grader's temporary folders go here
     scratch.mkdir()
     os.environ["TMPDIR"], previous = str(scratch), os.environ.get("TMPDIR")
