@@ -70,7 +70,7 @@ def stub_files(folder: Path) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """SPEC JSON for every corpus file, every reference module and every stub, by path."""
+    """The JSON report of every corpus file, every reference module and every stub, by path."""
     stubs = stub_files(tmp_path_factory.mktemp("stubs"))
     references = [ROOT / "reference" / f"{a}.py" for a in ASSIGNMENT_NAMES]
     paths = corpus_files("") + references + stubs

@@ -39,7 +39,7 @@ HIDDEN_MARKS = (
     "END HIDDEN",
 )
 CONTRACT_LINES = {"rng = np.random.default_rng(seed)"}
-"""Reference lines SPEC.md itself spells out (the random-number contract): not a leak."""
+"""Reference lines docs/contract.md itself spells out (the random-number contract): not a leak."""
 
 
 @dataclass

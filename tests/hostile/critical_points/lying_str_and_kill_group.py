@@ -10,7 +10,7 @@ attack leaves behind would show there).
 * ``numerical_gradient`` (kill_group): sends SIGKILL to its whole process
   group (os.killpg(0, 9)).
 * ``classify_hessian`` (lying_str): returns a str subclass whose comparisons
-  always say equal (SPEC: "a subclass that overrides comparison is not a
+  always say equal (docs/contract.md: "a subclass that overrides comparison is not a
   string").
 """
 
