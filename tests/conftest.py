@@ -68,15 +68,19 @@ def stub_files(folder: Path) -> list[Path]:
     return paths
 
 
+def grade_files(paths: list[Path]) -> list[dict]:
+    """The JSON report of each single-file submission, graded in parallel, in order."""
+    submissions = [discover(p)[0][0] for p in paths]
+    return grade_all(submissions, jobs=os.cpu_count() or 1)
+
+
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """The JSON report of every corpus file, every reference module and every stub, by path."""
     stubs = stub_files(tmp_path_factory.mktemp("stubs"))
     references = [ROOT / "reference" / f"{a}.py" for a in ASSIGNMENT_NAMES]
     paths = corpus_files("") + references + stubs
-    submissions = [discover(p)[0][0] for p in paths]
-    reports = grade_all(submissions, jobs=os.cpu_count() or 1)
-    return {str(p): r for p, r in zip(paths, reports, strict=True)}
+    return {str(p): r for p, r in zip(paths, grade_files(paths), strict=True)}
 
 
 def lost(report: dict) -> set[str]:

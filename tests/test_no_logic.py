@@ -9,17 +9,14 @@ docs/contract.md holds back the supporting checks they pass.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, grade_files
 
-from autograder.cli import grade_all
 from autograder.grading.grade import counted_checks
 from autograder.grading.registry import checks_for
 from autograder.grading.results import HELD_BACK, PASSED
-from autograder.grading.submission import discover
 
 NO_LOGIC = sorted((ROOT / "tests" / "no_logic").glob("*/*.py"))
 
@@ -30,9 +27,7 @@ def _id(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def no_logic_reports() -> dict[str, dict]:
-    submissions = [discover(p)[0][0] for p in NO_LOGIC]
-    reports = grade_all(submissions, jobs=os.cpu_count() or 1)
-    return {_id(p): r for p, r in zip(NO_LOGIC, reports, strict=True)}
+    return {_id(p): r for p, r in zip(NO_LOGIC, grade_files(NO_LOGIC), strict=True)}
 
 
 def test_there_is_a_no_logic_submission_per_assignment_and_per_label() -> None:

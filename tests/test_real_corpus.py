@@ -9,15 +9,11 @@ defined and are not judged here) and what it must score: ``# expect: full`` or
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, expectation, lost
-
-from autograder.cli import grade_all
-from autograder.grading.submission import discover
+from conftest import ROOT, expectation, grade_files, lost
 
 REAL = ROOT / "tests" / "real"
 FILES = sorted(REAL.glob("*/*.py"))
@@ -31,9 +27,7 @@ def covered(path: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def graded() -> dict[str, dict]:
-    submissions = [discover(path)[0][0] for path in FILES]
-    reports = grade_all(submissions, jobs=os.cpu_count() or 1)
-    return {str(path): report for path, report in zip(FILES, reports, strict=True)}
+    return {str(path): report for path, report in zip(FILES, grade_files(FILES), strict=True)}
 
 
 def test_the_corpus_is_large_and_documented() -> None:
