@@ -25,6 +25,7 @@ from autograder.grading import profiles
 from autograder.grading.grade import grade_assignment, grade_module
 from autograder.grading.registry import VISIBILITIES
 from autograder.grading.submission import Submission, SubmissionError, discover
+from autograder.isolation import cores
 from autograder.isolation.confinement import ISOLATION_CHOICES, IsolationError, resolve_isolation
 from autograder.isolation.limits import Limits
 from autograder.isolation.sandbox import end_everything, resource_control
@@ -90,7 +91,10 @@ def _in_workers(
                     part = problem_part(tasks[index][1], WORKER_DIED, visibilities)
             yield index, part
             continue
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        spread = multiprocessing.Value("i", 0)
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=cores.pin_next_worker, initargs=(spread,)
+        ) as pool:
             running: dict[Future[dict[str, Any]], int] = {}
             broken = False
             while (waiting or running) and not broken:

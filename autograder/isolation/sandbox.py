@@ -54,7 +54,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from autograder.isolation import seccomp
+from autograder.isolation import cores, seccomp
 from autograder.isolation.cgroup import ChildGroup
 from autograder.isolation.confinement import (
     PORTABLE,
@@ -224,13 +224,20 @@ class Sandbox:
         self._group: ChildGroup | None = None
         self._budget_end = time.monotonic() + self.limits.budget_seconds
         self.present: dict[str, bool] = {}
+        self._core: contextlib.AbstractContextManager[None] | None = None
         _LIVE_SANDBOXES.add(self)
 
     def __enter__(self) -> Sandbox:
+        # The grader's thread and the child it starts share one core (see cores).
+        self._core = cores.sharing_one_core()
+        self._core.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        if self._core is not None:
+            self._core.__exit__(None, None, None)
+            self._core = None
 
     def start(self) -> dict[str, bool]:
         """Start the child and load the module.
