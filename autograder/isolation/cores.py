@@ -12,10 +12,10 @@ So while a sandbox is open, the thread that talks to it is held on the core
 it runs on (:func:`sharing_one_core`), and the child, forked from that
 thread, inherits the same single core. The grader's BLAS runs one thread
 meanwhile: its matrices are small, and OpenBLAS's idle threads spin, which on
-the shared core took the grader's turns (the same assignment took 6 s). Worker pools spread their workers over
-the allowed cores first (:func:`pin_next_worker`), so that two workers never
-share one. Where the operating system has no affinity calls (macOS, Windows)
-nothing changes.
+the shared core took the grader's turns (the same assignment took 6 s).
+Worker pools spread their workers over the allowed cores first
+(:func:`pin_next_worker`), so that two workers never share one. Where the
+operating system has no affinity calls (macOS, Windows) nothing changes.
 """
 
 from __future__ import annotations
