@@ -70,6 +70,8 @@ ARRAY_KINDS = "biuf"
 DEFAULT_CACHE = Path("~/.cache/dl-optimization-autograder")
 RECORDINGS = PACKAGE / "recordings"
 """The recordings ``python -m autograder build`` makes (:mod:`.record`) and ships."""
+NOT_INPUTS = ("autograder.isolation.",)
+"""Grader packages no check's inputs depend on (left out of :func:`fingerprint`)."""
 SHIPPED: Path | None = RECORDINGS
 """Where :func:`recorded` looks for shipped recordings (``None``: nowhere)."""
 
@@ -111,7 +113,8 @@ def _module_digest(module_name: str) -> str:
     the checks of the module: their code (hypothesis seeds a derandomised run
     from the test's source), their strategies and the argument classes. It is
     computed from the loaded modules, so the self-check's copy of the package
-    gives the same digest as the grader's own.
+    gives the same digest as the grader's own. The sandbox's modules
+    (:data:`NOT_INPUTS`) are left out: they carry calls, never choose an input.
     """
     package = __name__.split(".")[0]
     files: dict[str, Path] = {}
@@ -120,6 +123,8 @@ def _module_digest(module_name: str) -> str:
         name = todo.pop()
         module = sys.modules.get(name)
         if name in files or getattr(module, "__file__", None) is None:
+            continue
+        if f"{name}.".startswith(NOT_INPUTS):
             continue
         files[name] = Path(module.__file__)
         values = list(vars(module).values())
