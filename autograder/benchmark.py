@@ -3,13 +3,15 @@
 ``python -m autograder benchmark`` prints, for the machine it runs on:
 
 * the time to grade one full submission (all three assignments, hidden
-  checks, isolated), median over ``--repeats`` runs of the real CLI, each
+  checks, isolated), median and range over ``--repeats`` runs of the real CLI, each
   with an empty cache as on a fresh machine (the shipped recordings replay),
   and with no recording at all (``AUTOGRADER_CACHE=off``: hypothesis
   generates every input, as after a check changed and before ``build``);
 * the time and throughput to grade a class of ``--students`` submissions
   with the CLI and with ``nbgrader autograde`` on the same notebooks, and
-  their ratio;
+  their ratio: once for the demo mix (a perfect student, one with mistakes,
+  untouched stubs) and once for a class of complete, correct notebooks (the
+  worst case at a deadline);
 * the time and throughput to grade the same class on a Dask cluster of 1
   and of 2 single-threaded workers on this machine (``dask scheduler`` and
   ``dask worker`` on the loopback interface, as the README's recipe starts
@@ -59,11 +61,13 @@ print(json.dumps({"seconds": seconds, "peak_mib": peak / 1024, "status": run.ret
 
 @dataclass
 class Measure:
-    """Wall-clock seconds (median) and peak memory of a repeated command."""
+    """Wall-clock seconds (median, fastest, slowest) and peak memory of a repeated command."""
 
     seconds: float
     peak_mib: float
     runs: int
+    fastest: float = 0.0
+    slowest: float = 0.0
 
 
 def measure(command: list[str], cwd: Path, repeats: int = 1, cache: str | None = None) -> Measure:
@@ -104,19 +108,30 @@ def measure(command: list[str], cwd: Path, repeats: int = 1, cache: str | None =
             raise RuntimeError(f"{' '.join(command)} failed:\n{result['stderr']}")
         times.append(result["seconds"])
         peaks.append(result["peak_mib"])
-    return Measure(statistics.median(times), max(peaks), repeats)
+    return Measure(statistics.median(times), max(peaks), repeats, min(times), max(times))
 
 
-def make_class(folder: Path, students: int) -> Path:
-    """A ``submitted/`` folder of ``students`` students, cycling through the demo students."""
+PERFECT = "ada_perfect"
+"""The demo student whose notebooks are complete and correct."""
+MIX = "demo mix"
+CLASSES = {MIX: False, "complete": True}
+"""The classes graded: the demo students in turn, and every student complete and correct."""
+
+
+def make_class(folder: Path, students: int, complete: bool = False) -> Path:
+    """A ``submitted/`` folder of ``students`` students.
+
+    They cycle through the demo students, or are all the perfect one when
+    ``complete``.
+    """
     submitted = folder / "submitted"
     for i in range(students):
-        demo = course.DEMO_STUDENTS[i % len(course.DEMO_STUDENTS)]
+        demo = PERFECT if complete else course.DEMO_STUDENTS[i % len(course.DEMO_STUDENTS)]
         shutil.copytree(course.SUBMITTED / demo, submitted / f"student_{i:03d}_{demo}")
     return submitted
 
 
-def nbgrader_course(folder: Path, students: int) -> Path:
+def nbgrader_course(folder: Path, students: int, complete: bool = False) -> Path:
     """A temporary nbgrader course with released assignments and ``students`` submissions."""
     root = folder / "course"
     root.mkdir(parents=True)
@@ -124,7 +139,7 @@ def nbgrader_course(folder: Path, students: int) -> Path:
     ignore = shutil.ignore_patterns(course.BUNDLE, "__pycache__", ".ipynb_checkpoints")
     shutil.copytree(course.SOURCE, root / "source", ignore=ignore)
     course.write_bundles(root)
-    make_class(root, students)
+    make_class(root, students, complete)
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "generate_assignment", "*"],
         cwd=root,
@@ -135,7 +150,7 @@ def nbgrader_course(folder: Path, students: int) -> Path:
 
 
 def _line(label: str, m: Measure, extra: str = "") -> str:
-    runs = f"median of {m.runs}" if m.runs > 1 else "1 run"
+    runs = f"median of {m.runs}, {m.fastest:.2f}–{m.slowest:.2f} s" if m.runs > 1 else "1 run"
     return f"  {label:<44} {m.seconds:8.2f} s   peak {m.peak_mib:6.0f} MiB{extra}   ({runs})"
 
 
@@ -164,21 +179,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="autograder-bench-") as scratch:
         scratch = Path(scratch)
-        perfect = [*grade, str(course.SUBMITTED / "ada_perfect"), "--json"]
-        klass = [*grade, str(make_class(scratch / "cli", args.students)), "--json"]
+        perfect = [*grade, str(course.SUBMITTED / PERFECT), "--json"]
+        classes = {
+            kind: [
+                *grade,
+                str(make_class(scratch / f"cli-{kind}", args.students, complete)),
+                "--json",
+            ]
+            for kind, complete in CLASSES.items()
+        }
         print("grading (the real CLI, hidden checks, isolated):")
         one = measure(perfect, course.ROOT, args.repeats)
         print(_line("one full submission", one))
         off = measure(perfect, course.ROOT, args.repeats, "off")
         print(_line("one full submission, no recordings", off))
-        cli = measure(klass, course.ROOT, args.repeats)
-        rate = args.students / cli.seconds
-        print(_line(f"class of {args.students}", cli, f"   {rate:.2f} submissions/s"))
-        off = measure(klass, course.ROOT, 1, "off")
+        cli = {}
+        for kind, command in classes.items():
+            cli[kind] = measure(command, course.ROOT, args.repeats)
+            rate = f"   {args.students / cli[kind].seconds:.2f} submissions/s"
+            print(_line(f"class of {args.students}, {kind}", cli[kind], rate))
+        off = measure(classes[MIX], course.ROOT, 1, "off")
         rate = f"   {args.students / off.seconds:.2f} submissions/s"
-        print(_line(f"class of {args.students}, no recordings", off, rate))
+        print(_line(f"class of {args.students}, {MIX}, no recordings", off, rate))
         for workers in () if args.skip_cluster else (1, 2):
-            print(_cluster_line(klass, args.students, workers, scratch / f"dask-{workers}"))
+            logs = scratch / f"dask-{workers}"
+            print(_cluster_line(classes[MIX], args.students, workers, logs))
         measured = args.skip_nbgrader or _nbgrader_figures(scratch, args, cli)
         print(
             "batch size against epoch time (reference run_epoch, "
@@ -229,31 +254,34 @@ def _cluster_line(klass: list[str], students: int, workers: int, logs: Path) -> 
     return _line(label, measured, rate)
 
 
-def _nbgrader_figures(scratch: Path, args: argparse.Namespace, cli: Measure) -> bool:
+def _nbgrader_figures(scratch: Path, args: argparse.Namespace, cli: dict[str, Measure]) -> bool:
     """Print nbgrader's figures and the self-check's; False if any could not be measured."""
-    try:
-        root = nbgrader_course(scratch / "nb", args.students)
-    except subprocess.CalledProcessError as error:
-        print(f"  nbgrader: not measured (generate_assignment failed: {_last_line(error.stderr)})")
-        return False
     autograde = [sys.executable, "-m", "nbgrader", "autograde", "*", "--force"]
-    try:
-        nb = measure(autograde, root, 1)  # its hidden cells grade with this grader
-    except RuntimeError as error:
-        print(f"  nbgrader autograde: not measured ({_last_line(str(error))})")
-        return False
-    rate = args.students / nb.seconds
-    print(
-        _line(f"nbgrader autograde, class of {args.students}", nb, f"   {rate:.2f} submissions/s")
-    )
-    print(f"  {'throughput ratio CLI / nbgrader':<44} {nb.seconds / cli.seconds:8.1f} x")
+    root = None
+    for kind, complete in CLASSES.items():
+        try:
+            course_root = nbgrader_course(scratch / f"nb-{kind}", args.students, complete)
+        except subprocess.CalledProcessError as error:
+            why = _last_line(error.stderr)
+            print(f"  nbgrader: not measured (generate_assignment failed: {why})")
+            return False
+        root = root or course_root
+        try:
+            nb = measure(autograde, course_root, 1)  # its hidden cells grade with this grader
+        except RuntimeError as error:
+            print(f"  nbgrader autograde: not measured ({_last_line(str(error))})")
+            return False
+        rate = f"   {args.students / nb.seconds:.2f} submissions/s"
+        print(_line(f"nbgrader autograde, class of {args.students}, {kind}", nb, rate))
+        ratio = nb.seconds / cli[kind].seconds
+        print(f"  {f'throughput ratio CLI / nbgrader, {kind}':<44} {ratio:8.1f} x")
     print("self-check (pytest in a release folder, a perfect notebook, a fresh machine):")
     selfcheck = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     measured = True
     for assignment in ASSIGNMENTS:
         release = scratch / "selfcheck" / assignment
         shutil.copytree(root / "release" / assignment, release)
-        perfect = course.SUBMITTED / "ada_perfect" / assignment / f"{assignment}.ipynb"
+        perfect = course.SUBMITTED / PERFECT / assignment / f"{assignment}.ipynb"
         shutil.copy(perfect, release / f"{assignment}.ipynb")
         try:
             print(_line(assignment, measure(selfcheck, release, args.repeats)))

@@ -24,6 +24,7 @@ STUDENTS = 2
 EPOCH_N = 3000
 # The cluster figures when distributed is installed (pip install '.[dask]'; CI installs it).
 CLUSTER = importlib.util.find_spec("distributed") is not None
+CLASSES = ("demo mix", "complete")
 CLUSTER_LABELS = (
     [
         f"class of {STUDENTS}, Dask cluster of 1 worker",
@@ -70,9 +71,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     [
         "one full submission",
         "one full submission, no recordings",
-        f"class of {STUDENTS}",
-        f"class of {STUDENTS}, no recordings",
-        f"nbgrader autograde, class of {STUDENTS}",
+        *(f"class of {STUDENTS}, {kind}" for kind in CLASSES),
+        f"class of {STUDENTS}, demo mix, no recordings",
+        *(f"nbgrader autograde, class of {STUDENTS}, {kind}" for kind in CLASSES),
         *CLUSTER_LABELS,
         *ASSIGNMENTS,  # the self-check, per assignment
     ],
@@ -87,9 +88,11 @@ def test_each_figure_has_a_time_and_a_peak_memory(printed: tuple[str, Path], lab
 def test_the_throughputs_and_their_ratio_are_printed(printed: tuple[str, Path]) -> None:
     text = printed[0]
     rates = re.findall(r"(\d+\.\d+) submissions/s", text)
-    # the CLI with and without recordings, on a cluster of 1 and 2 workers, nbgrader
-    assert len(rates) == 3 + len(CLUSTER_LABELS)
-    assert re.search(r"throughput ratio CLI / nbgrader\s+\d+\.\d+ x", text)
+    # the CLI on both classes and without recordings, on a cluster of 1 and 2 workers,
+    # nbgrader on both classes
+    assert len(rates) == 5 + len(CLUSTER_LABELS)
+    for kind in CLASSES:
+        assert re.search(rf"throughput ratio CLI / nbgrader, {kind}\s+\d+\.\d+ x", text)
 
 
 def test_the_epoch_table_counts_ceil_n_over_batch_size_updates(printed: tuple[str, Path]) -> None:

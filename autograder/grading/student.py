@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from autograder.grading.expect import CheckFailed
 from autograder.grading.show import show, show_call
-from autograder.isolation.outcome import Outcome
+from autograder.isolation.outcome import CallError, Outcome
 from autograder.isolation.sandbox import Sandbox
 
 
@@ -78,18 +79,18 @@ def _only_raises(function: ast.FunctionDef) -> bool:
     return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
-def describe_raised(error: dict[str, Any]) -> str:
+def describe_raised(error: CallError) -> str:
     """An exception as feedback: type, message and the student's line."""
-    if error.get("not_implemented"):
+    if error.not_implemented:
         text = (
             "NotImplementedError: not written yet (this function, or the part this input reaches)"
         )
     else:
-        text = f"{error['type']}: {error['message']}".rstrip(": ")
-    if error.get("kind") == "exit":
-        text = f"SystemExit (the code called sys.exit or exit()): {error['message']}"
-    if error.get("where"):
-        text += f"  [raised at {error['where']}]"
+        text = f"{error.type}: {error.message}".rstrip(": ")
+    if error.kind == "exit":
+        text = f"SystemExit (the code called sys.exit or exit()): {error.message}"
+    if error.where:
+        text += f"  [raised at {error.where}]"
     return text
 
 
@@ -164,10 +165,10 @@ class Student:
         outcome = self._sandbox.call(function, args, kwargs, consume=consume)
         if outcome.status == "missing":
             raise CheckFailed(f"a function named {function}", "no such function in your code")
-        if outcome.status == "error" and outcome.error.get("not_implemented"):
+        if outcome.status == "error" and outcome.error.not_implemented:
             if function in self._stubs:
                 raise NotWrittenYet(describe_raised(outcome.error))
-            own = describe_raised({**outcome.error, "not_implemented": False})
+            own = describe_raised(replace(outcome.error, not_implemented=False))
             raise NotWrittenYet(own, stub=False)
         return outcome
 
@@ -184,7 +185,7 @@ class Student:
     def raises_input_error(self, function: str, *args: Any, **kwargs: Any) -> None:
         """Fail unless the call raises ``ValueError`` or ``TypeError``."""
         outcome = self.call(function, *args, consume=True, **kwargs)
-        if outcome.status == "error" and outcome.error.get("is_input_error"):
+        if outcome.status == "error" and outcome.error.is_input_error:
             return
         if outcome.status == "error":
             got = describe_raised(outcome.error)

@@ -9,8 +9,11 @@ import os
 import select
 import shutil
 import subprocess
+from collections.abc import Mapping, Sequence
 from functools import cache
+from pathlib import Path
 
+from autograder.isolation import seccomp
 from autograder.isolation.limits import Limits
 from autograder.isolation.mounts import child_python, filesystem_view, import_paths, keep_visible
 
@@ -119,17 +122,75 @@ def _bubblewrap_problem() -> str | None:
             f"import os; os.setgroups([]); os.setresgid(*[{SANDBOX_GID}] * 3); "
             f"os.setresuid(*[{SANDBOX_UID}] * 3); {code}"
         )
-    command = [bwrap, *filesystem_view(keep_visible(), hidden=[])]
-    command += ["--perms", "1777", "--size", str(Limits.folder_bytes), "--tmpfs", "/tmp/work"]
-    command += [*namespaces(), "--", *child_python(), "-c", code]
+    filter_fd = seccomp.program_fd()
+    command = [*bubblewrap_command(hidden=[], seccomp_fd=filter_fd), *child_python(), "-c", code]
     try:
-        probe = subprocess.run(command, capture_output=True, timeout=60, check=False)
+        probe = subprocess.run(
+            command,
+            capture_output=True,
+            timeout=60,
+            check=False,
+            pass_fds=() if filter_fd is None else (filter_fd,),
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"{bwrap} could not start ({error})"
+    finally:
+        if filter_fd is not None:
+            os.close(filter_fd)
     if probe.returncode != 0:
         said = probe.stderr.decode(errors="replace").strip().splitlines()[-1:]
         return f"{bwrap} failed ({said[0][:300] if said else f'exit {probe.returncode}'})"
     return None
+
+
+WORK_INSIDE = "/tmp/work"
+"""The child's working folder inside bubblewrap, the only one it may write to."""
+
+
+def bubblewrap_command(
+    hidden: list[Path],
+    work: Path | None = None,
+    binds: Sequence[tuple[Path, str]] = (),
+    seccomp_fd: int | None = None,
+    env: Mapping[str, str] | None = None,
+    folder_bytes: int = Limits.folder_bytes,
+) -> list[str]:
+    """The bubblewrap command line that confines the child, up to and including ``--``.
+
+    Built here only: the sandbox runs the child with it, and the probe
+    (:func:`isolation_level`) runs it with NumPy's import, so that a bwrap
+    lacking one of its options is found before any student is graded.
+
+    Parameters
+    ----------
+    hidden : list of pathlib.Path
+        Folders the child must not see (see :func:`~autograder.isolation.mounts.filesystem_view`).
+    work : pathlib.Path, optional
+        A folder (a tmpfs capped in inodes, mounted by the grader) bound as
+        :data:`WORK_INSIDE`; by default that folder is a tmpfs of ``folder_bytes``.
+    binds : sequence of (pathlib.Path, str)
+        Files or folders bound read-only, and where they appear inside.
+    seccomp_fd : int, optional
+        A descriptor holding the seccomp program (:mod:`.seccomp`).
+    env : mapping, optional
+        The child's whole environment.
+    folder_bytes : int
+        The size of the default work folder.
+    """
+    command = [bwrap_executable() or "bwrap", *filesystem_view(keep_visible(), hidden)]
+    if work is not None:
+        command += ["--bind", str(work), WORK_INSIDE]
+    else:
+        command += ["--perms", "1777", "--size", str(folder_bytes), "--tmpfs", WORK_INSIDE]
+    for source, inside in binds:
+        command += ["--ro-bind", str(source), inside]
+    command += ["--chdir", WORK_INSIDE, *namespaces()]
+    command += ["--die-with-parent", "--new-session", "--clearenv"]
+    if seccomp_fd is not None:
+        command += ["--seccomp", str(seccomp_fd)]
+    for key, value in (env or {}).items():
+        command += ["--setenv", key, value]
+    return [*command, "--"]
 
 
 def namespaces() -> list[str]:

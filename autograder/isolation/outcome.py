@@ -18,6 +18,34 @@ class LoadError(Exception):
     """The student's file could not be executed (syntax error, crash at import, ...)."""
 
 
+@dataclass(frozen=True)
+class CallError:
+    """What a student function raised, as the child described it (texts capped).
+
+    Attributes
+    ----------
+    type : str
+        The exception's class name.
+    message : str
+        Its message.
+    where : str
+        The deepest line of the student's file in its traceback.
+    kind : str
+        ``"raised"``, ``"exit"`` (``SystemExit``) or another kind the child names.
+    is_input_error : bool
+        A ``ValueError`` or ``TypeError`` (the contract's input errors).
+    not_implemented : bool
+        A ``NotImplementedError`` (not written yet).
+    """
+
+    type: str
+    message: str
+    where: str = ""
+    kind: str = "raised"
+    is_input_error: bool = False
+    not_implemented: bool = False
+
+
 @dataclass
 class Outcome:
     """What one call of a student function did.
@@ -28,9 +56,8 @@ class Outcome:
         ``"ok"`` (it returned), ``"error"`` (it raised) or ``"missing"``.
     value : object
         The decoded return value when ``status == "ok"``.
-    error : dict
-        For ``"error"``: ``type``, ``message``, ``where``, ``kind``,
-        ``is_input_error``, ``not_implemented``.
+    error : CallError or None
+        For ``"error"``: what was raised.
     warnings : list of str
         Warnings that escaped the call.
     mutated : list of str
@@ -43,7 +70,7 @@ class Outcome:
 
     status: str
     value: Any = None
-    error: dict[str, Any] = field(default_factory=dict)
+    error: CallError | None = None
     warnings: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
     rng_states: list[dict[str, Any]] = field(default_factory=list)
@@ -91,10 +118,6 @@ def sandbox_description(value: Any) -> Any:
     return describe() if callable(describe) else None
 
 
-ERROR_TEXT = ("type", "message", "where")
-ERROR_FLAGS = ("is_input_error", "not_implemented")
-
-
 def outcome_of(answer: dict[str, Any]) -> Outcome:
     """An answer as an :class:`Outcome`, every field checked and every text capped.
 
@@ -124,18 +147,22 @@ def outcome_of(answer: dict[str, Any]) -> Outcome:
         )
     if status == "error":
         kind = answer["kind"]
-        error = {key: capped(answer[key], CALL_TEXT_LIMIT // 8) for key in ERROR_TEXT}
-        error["message"] = capped(answer["message"], CALL_TEXT_LIMIT // 2)
-        error |= {key: answer[key] is True for key in ERROR_FLAGS}
-        error["kind"] = capped(kind, 20)
+        error = CallError(
+            type=capped(answer["type"], CALL_TEXT_LIMIT // 8),
+            message=capped(answer["message"], CALL_TEXT_LIMIT // 2),
+            where=capped(answer["where"], CALL_TEXT_LIMIT // 8),
+            kind=capped(kind, 20),
+            is_input_error=answer["is_input_error"] is True,
+            not_implemented=answer["not_implemented"] is True,
+        )
         if kind == "memory":
             raise LimitExceeded(
-                f"memory limit: the call ran out of memory ({error['type']}: {error['message']})"
+                f"memory limit: the call ran out of memory ({error.type}: {error.message})"
             )
         if kind == "answer":
             # The function returned, but its value could not be sent back: a
             # wrong answer, never the student's own ValueError or TypeError.
-            reason = f"{error['type']}: {error['message']}"
+            reason = f"{error.type}: {error.message}"
             return Outcome(
                 status="ok", value=codec.Unsupported(f"value that cannot be sent back ({reason})")
             )

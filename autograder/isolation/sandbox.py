@@ -60,20 +60,18 @@ from autograder.isolation.confinement import (
     PORTABLE,
     SANDBOX_GID,
     SANDBOX_UID,
+    WORK_INSIDE,
     as_root,
-    bwrap_executable,
+    bubblewrap_command,
     isolation_level,
-    namespaces,
 )
 from autograder.isolation.harness import codec
 from autograder.isolation.limits import LimitExceeded, Limits
 from autograder.isolation.mounts import (
     ROOT,
     child_python,
-    filesystem_view,
     grader_paths,
     import_paths,
-    keep_visible,
 )
 from autograder.isolation.outcome import (
     LoadError,
@@ -400,7 +398,7 @@ class Sandbox:
             "processes": 1,
         }
         if self.isolation == "bubblewrap":
-            inside_work, inside_harness = Path("/tmp/work"), Path("/tmp/harness")
+            inside_work, inside_harness = Path(WORK_INSIDE), Path("/tmp/harness")
         else:
             inside_work, inside_harness = work, harness
         config = {
@@ -517,22 +515,19 @@ class Sandbox:
         mount_work: bool,
         filter_fd: int | None,
     ) -> list[str]:
-        command = [bwrap_executable(), *filesystem_view(keep_visible(), self.hidden)]
         # Its writable folder is a small tmpfs of its own (capped in inodes too
         # where the grader mounts it), holding its file read-only.
-        if mount_work:
-            command += ["--bind", str(student_file.parent.parent / "work"), "/tmp/work"]
-        else:
-            command += ["--perms", "1777", "--size", str(self.limits.folder_bytes)]
-            command += ["--tmpfs", "/tmp/work"]
-        command += ["--ro-bind", str(student_file), f"/tmp/work/{student_file.name}"]
-        command += ["--ro-bind", str(harness), "/tmp/harness", "--chdir", "/tmp/work"]
-        command += [*namespaces(), "--die-with-parent", "--new-session", "--clearenv"]
-        if filter_fd is not None:
-            command += ["--seccomp", str(filter_fd)]
-        for key, value in env.items():
-            command += ["--setenv", key, value]
-        return [*command, "--"]
+        return bubblewrap_command(
+            self.hidden,
+            work=student_file.parent.parent / "work" if mount_work else None,
+            binds=[
+                (student_file, f"{WORK_INSIDE}/{student_file.name}"),
+                (harness, "/tmp/harness"),
+            ],
+            seccomp_fd=filter_fd,
+            env=env,
+            folder_bytes=self.limits.folder_bytes,
+        )
 
     def _send(self, data: bytes, deadline: float, during: str) -> None:
         """Write a request to the child, giving up at the call's deadline.

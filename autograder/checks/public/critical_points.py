@@ -135,7 +135,10 @@ def gradient_rejects_empty_x(student):
 # forward differences, and mixed partials left out or divided by 2 h**2
 @example(case=st_cp.curved_cubic_hessian())
 def hessian_matches_true_hessian(student, case):
-    """Central differences at the default step are within the SPEC's bound of the exact Hessian."""
+    """Central differences at the default step are within the contract's Hessian bound.
+
+    The bound is the one of docs/contract.md for ``numerical_hessian``.
+    """
     n = case.x.size
     got = student.numerical_hessian(case.f, case.x)
     got = expect.is_array(got, (n, n), what="the Hessian")
