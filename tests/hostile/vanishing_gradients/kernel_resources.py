@@ -1,10 +1,14 @@
-# attacks: sigmoid, chain_forward
+# attacks: sigmoid, sigmoid_derivative, chain_forward
 # ruff: noqa
 """Row E of issue 12: kernel resources outside the child's limits.
 
 * ``sigmoid`` (namespaces): ``unshare(CLONE_NEWUSER | CLONE_NEWNS)``, then a
   private tmpfs on /tmp filled with 64 MiB (files of 4 MiB, the file size
   limit). Inside bubblewrap the seccomp filter must refuse the unshare.
+* ``sigmoid_derivative`` (keyrings): ``add_key`` into its own process keyring
+  (a key in the user keyring would outlive it and reach the next student's
+  child, which runs as the same uid). Inside bubblewrap the seccomp filter
+  must refuse it.
 * ``chain_forward`` (inodes): creates up to 700,000 empty files in its work
   folder (each costs kernel memory that the folder's size does not count).
   Inside bubblewrap the folder's inode cap must stop it early.
@@ -14,7 +18,11 @@ Each raises a RuntimeError saying how far it got, so the feedback shows it.
 
 import ctypes
 import os
+import platform
 import numpy as np
+
+ADD_KEY = {"x86_64": 248, "aarch64": 217}
+KEY_SPEC_PROCESS_KEYRING = -2
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
@@ -93,11 +101,19 @@ def sigmoid(z):
 
 
 def sigmoid_derivative(z):
-    """sigmoid'(z) = s (1 - s); at most 0.25."""
-    scalar = np.ndim(z) == 0 and not isinstance(z, np.ndarray)
-    s = _sig(z)
-    d = s * (1 - s)
-    return float(d) if scalar else d
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    key = libc.syscall(
+        ctypes.c_long(ADD_KEY[platform.machine()]),
+        b"user",
+        b"autograder-attack",
+        b"left for the next student",
+        ctypes.c_size_t(25),
+        ctypes.c_long(KEY_SPEC_PROCESS_KEYRING),
+    )
+    if key < 0:
+        raise RuntimeError(f"add_key refused: {os.strerror(ctypes.get_errno())}")
+    raise RuntimeError(f"add_key allowed: key {key}")
 
 
 def chain_forward(x, weights, biases, activation="sigmoid"):
