@@ -71,3 +71,22 @@ def test_pool_workers_take_different_cores():
     ) as pool:
         seen = set(pool.map(_core_of_worker, range(2)))
     assert seen == {frozenset({allowed[0]}), frozenset({allowed[1]})}
+
+
+def test_grades_are_the_same_with_the_cores_shared_and_free(monkeypatch):
+    """The lever changes where processes run, never a grade (the mistakes student: every path)."""
+    from autograder.cli import grade_all
+    from autograder.course import SUBMITTED
+    from autograder.grading.submission import discover
+
+    (submission,) = discover(SUBMITTED / "bo_mistakes").submissions
+
+    def graded() -> dict:
+        (report,) = grade_all([submission], jobs=1)
+        return {key: value for key, value in report.items() if key != "timing"}
+
+    shared = graded()
+    monkeypatch.setattr(cores, "allowed", lambda: [])  # no pinning, BLAS free
+    free = graded()
+    assert shared == free
+    assert shared["score"] < shared["max_score"]  # failing checks were graded too
