@@ -66,8 +66,8 @@ class Measure:
     seconds: float
     peak_mib: float
     runs: int
-    fastest: float = 0.0
-    slowest: float = 0.0
+    fastest: float
+    slowest: float
 
 
 def measure(command: list[str], cwd: Path, repeats: int = 1, cache: str | None = None) -> Measure:

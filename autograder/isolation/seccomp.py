@@ -39,53 +39,29 @@ _NR, _ARCH, _ARG0_LOW = 0, 4, 16
 NAMESPACE_FLAGS = 0x7E020080  # CLONE_NEW{NS,CGROUP,UTS,IPC,USER,PID,NET,TIME}
 _X32_BIT = 0x40000000
 
-# audit arch, then the system call numbers refused with EPERM, clone, clone3.
-ARCHITECTURES = {
-    "x86_64": (
-        0xC000003E,
-        {
-            "unshare": 272,
-            "setns": 308,
-            "mount": 165,
-            "umount2": 166,
-            "pivot_root": 155,
-            "open_tree": 428,
-            "move_mount": 429,
-            "fsopen": 430,
-            "fsconfig": 431,
-            "fsmount": 432,
-            "fspick": 433,
-            "mount_setattr": 442,
-            "add_key": 248,
-            "request_key": 249,
-            "keyctl": 250,
-        },
-        56,
-        435,
-    ),
-    "aarch64": (
-        0xC00000B7,
-        {
-            "unshare": 97,
-            "setns": 268,
-            "mount": 40,
-            "umount2": 39,
-            "pivot_root": 41,
-            "open_tree": 428,
-            "move_mount": 429,
-            "fsopen": 430,
-            "fsconfig": 431,
-            "fsmount": 432,
-            "fspick": 433,
-            "mount_setattr": 442,
-            "add_key": 217,
-            "request_key": 218,
-            "keyctl": 219,
-        },
-        220,
-        435,
-    ),
+MACHINES = ("x86_64", "aarch64")
+"""The machines a filter is written for, in the order of the numbers below."""
+AUDIT_ARCH = (0xC000003E, 0xC00000B7)
+# The system calls refused with EPERM: their numbers on each of MACHINES.
+REFUSED = {
+    "unshare": (272, 97),
+    "setns": (308, 268),
+    "mount": (165, 40),
+    "umount2": (166, 39),
+    "pivot_root": (155, 41),
+    "open_tree": (428, 428),
+    "move_mount": (429, 429),
+    "fsopen": (430, 430),
+    "fsconfig": (431, 431),
+    "fsmount": (432, 432),
+    "fspick": (433, 433),
+    "mount_setattr": (442, 442),
+    "add_key": (248, 217),
+    "request_key": (249, 218),
+    "keyctl": (250, 219),
 }
+CLONE = (56, 220)
+CLONE3 = (435, 435)
 
 
 def _instruction(code: int, k: int, jump_true: int = 0, jump_false: int = 0) -> bytes:
@@ -101,16 +77,17 @@ def program(machine: str | None = None) -> bytes | None:
         The ``struct sock_filter`` array bubblewrap reads.
     """
     machine = machine or platform.machine()
-    if machine not in ARCHITECTURES:
+    if machine not in MACHINES:
         return None
-    arch, refused, clone, clone3 = ARCHITECTURES[machine]
+    which = MACHINES.index(machine)
+    arch, clone, clone3 = AUDIT_ARCH[which], CLONE[which], CLONE3[which]
     deny = _ERRNO | EPERM
     body: list[bytes] = [_instruction(_LOAD_WORD, _NR)]
     if machine == "x86_64":  # x32 system calls: the same numbers with a high bit
         body.append(_instruction(_JUMP_GREATER_EQUAL, _X32_BIT, 0, 1))
         body.append(_instruction(_RETURN, deny))
-    for number in refused.values():
-        body.append(_instruction(_JUMP_EQUAL, number, 0, 1))
+    for numbers in REFUSED.values():
+        body.append(_instruction(_JUMP_EQUAL, numbers[which], 0, 1))
         body.append(_instruction(_RETURN, deny))
     body.append(_instruction(_JUMP_EQUAL, clone3, 0, 1))
     body.append(_instruction(_RETURN, _ERRNO | ENOSYS))
