@@ -18,8 +18,6 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 from autograder.execution import cluster
 from autograder.grading import profiles
 from autograder.grading.grade import grade_assignment, grade_module
@@ -165,7 +163,7 @@ def grade_all(
     parts: list[dict[str, Any] | None] = [None] * len(tasks)
     left = [len(s.assignments) for s in submissions]
     reports: list[dict[str, Any] | None] = [None] * len(submissions)
-    bar = tqdm(total=len(tasks), unit="assignment", disable=not progress, file=sys.stderr)
+    bar = _progress_bar(len(tasks)) if progress else None
     if scheduler:
         finished: Iterable[tuple[int, dict]] = cluster.grade_parts(
             tasks, scheduler, visibilities=visibilities, limits=limits, hidden=hidden
@@ -176,7 +174,8 @@ def grade_all(
         finished = _in_workers(tasks, jobs, grade, visibilities)
     for index, part in finished:
         parts[index] = part
-        bar.update()
+        if bar is not None:
+            bar.update()
         number = owner[index]
         left[number] -= 1
         if left[number]:
@@ -186,13 +185,21 @@ def grade_all(
         reports[number] = report.submission_json(submissions[number], mine)
         if on_report is not None:
             on_report(number, reports[number])
-    bar.close()
+    if bar is not None:
+        bar.close()
     for number, submission in enumerate(submissions):  # a submission of no assignment
         if reports[number] is None:
             reports[number] = report.submission_json(submission, [])
             if on_report is not None:
                 on_report(number, reports[number])
     return [r for r in reports if r is not None]
+
+
+def _progress_bar(total: int) -> Any:
+    """A progress bar of ``total`` assignments on standard error (tqdm, imported only here)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="assignment", file=sys.stderr)
 
 
 def _stop_on_signals() -> None:

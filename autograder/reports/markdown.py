@@ -9,8 +9,11 @@ no bold from ``**``, no table cell from ``|``, no HTML from ``<``.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _MARKUP = re.compile(r"[\\`*\[\]<>|!~&#]|(?<!\w)_+|_+(?!\w)")
 """Characters that can start or end markup anywhere in a line (emphasis, code, links,
@@ -94,15 +97,22 @@ table { border-collapse: collapse; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
 """
 
-_RENDERER = MarkdownIt("commonmark", {"html": False}).enable("table")
-"""CommonMark with GFM tables; raw HTML in the source is shown as text, never passed on."""
+@cache
+def _renderer() -> MarkdownIt:
+    """CommonMark with GFM tables; raw HTML in the source is shown as text, never passed on.
+
+    Imported on first use: grading without HTML exports never pays for it.
+    """
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def to_html(markdown: str, title: str) -> str:
     """A standalone HTML page of ``markdown`` (escaped by markdown-it-py, raw HTML off)."""
     from html import escape
 
-    body = _RENDERER.render(markdown)
+    body = _renderer().render(markdown)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
