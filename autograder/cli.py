@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,30 +24,45 @@ from autograder.grading.registry import VISIBILITIES
 from autograder.grading.submission import Submission, SubmissionError, discover
 from autograder.isolation import cores
 from autograder.isolation.confinement import ISOLATION_CHOICES, IsolationError, resolve_isolation
+from autograder.isolation.host import Host, end_everything, resource_control
 from autograder.isolation.limits import Limits
-from autograder.isolation.sandbox import end_everything, resource_control
 from autograder.reports import exports, report
 
 
-def _grade_part(
+def _grade_parts(
     submission: Submission,
-    assignment: str,
+    assignments: tuple[str, ...],
     visibilities: tuple[str, ...],
     limits: Limits,
     hidden: list[Path],
-) -> dict[str, Any]:
-    """Grade one assignment of one submission; whatever goes wrong is its problem entry."""
+) -> list[dict[str, Any]]:
+    """Grade assignments of one submission on one host; whatever goes wrong is a problem entry.
+
+    The student's modules run one after another in children forked from one
+    confined server (:mod:`autograder.isolation.host`), which serves this
+    student only.
+    """
     profiles.use("grading")
-    try:
-        result = grade_assignment(
-            submission, assignment, visibilities=visibilities, limits=limits, hidden=hidden
-        )
-        return report.assignment_json(result)
-    except Exception as error:
-        if os.environ.get("AUTOGRADER_DEBUG"):
-            raise
-        problem = f"the grader failed on this submission ({type(error).__name__}: {error})"
-        return problem_part(assignment, problem, visibilities)
+    parts = []
+    with Host(limits, hidden) as host:
+        for assignment in assignments:
+            try:
+                result = grade_assignment(
+                    submission,
+                    assignment,
+                    visibilities=visibilities,
+                    limits=limits,
+                    hidden=hidden,
+                    host=host,
+                )
+                parts.append(report.assignment_json(result))
+            except Exception as error:
+                if os.environ.get("AUTOGRADER_DEBUG"):
+                    raise
+                host.kill()  # the next assignment starts on a fresh host
+                problem = f"the grader failed on this submission ({type(error).__name__}: {error})"
+                parts.append(problem_part(assignment, problem, visibilities))
+    return parts
 
 
 def problem_part(assignment: str, problem: str, visibilities: tuple[str, ...]) -> dict[str, Any]:
@@ -63,37 +77,38 @@ WORKER_DIED = (
 )
 """The problem entry of a task that ended its worker process."""
 
-Task = tuple[Submission, str]
-Grader = Callable[[Submission, str], dict[str, Any]]
+STUDENTS_PER_WORKER = 2
+"""From this many students per worker on, a worker grades a whole student on one host."""
+
+Task = tuple[Submission, tuple[str, ...]]
+"""A submission and the assignments of it that one worker grades, in order."""
+Grader = Callable[[Submission, tuple[str, ...]], list[dict[str, Any]]]
 
 
 def _in_workers(
     tasks: list[Task], jobs: int, grade: Grader, visibilities: tuple[str, ...]
-) -> Iterator[tuple[int, dict]]:
-    """Grade ``tasks`` in ``jobs`` worker processes; yield (task index, part) as each ends.
+) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Grade ``tasks`` in ``jobs`` worker processes; yield (task index, parts) as each ends.
 
     At most ``jobs`` tasks run at a time, so when a worker dies (the pool is
-    then broken) the suspects are known: each is graded again alone in a
-    fresh process, and the one that ends its process again gets
-    :data:`WORKER_DIED` as its problem. Every other task is graded as usual.
+    then broken) the suspects are known: each assignment of each is graded
+    again alone in a fresh process, and the one that ends its process again
+    gets :data:`WORKER_DIED` as its problem. Every other assignment is graded
+    as usual.
     """
     waiting = deque(range(len(tasks)))
     suspects: deque[int] = deque()
     while waiting or suspects:
         if suspects:
             index = suspects.popleft()
-            with ProcessPoolExecutor(max_workers=1) as alone:
-                try:
-                    part = alone.submit(grade, *tasks[index]).result()
-                except BrokenProcessPool:
-                    part = problem_part(tasks[index][1], WORKER_DIED, visibilities)
-            yield index, part
+            submission, assignments = tasks[index]
+            yield index, [_alone(grade, submission, a, visibilities) for a in assignments]
             continue
         spread = multiprocessing.Value("i", 0)
         with ProcessPoolExecutor(
             max_workers=jobs, initializer=cores.pin_next_worker, initargs=(spread,)
         ) as pool:
-            running: dict[Future[dict[str, Any]], int] = {}
+            running: dict[Future[list[dict[str, Any]]], int] = {}
             broken = False
             while (waiting or running) and not broken:
                 while waiting and len(running) < jobs:
@@ -103,13 +118,25 @@ def _in_workers(
                 for future in done:
                     index = running.pop(future)
                     try:
-                        part = future.result()
+                        parts = future.result()
                     except BrokenProcessPool:
                         suspects.append(index)
                         broken = True
                         continue
-                    yield index, part
+                    yield index, parts
             suspects.extend(running.values())
+
+
+def _alone(
+    grade: Grader, submission: Submission, assignment: str, visibilities: tuple[str, ...]
+) -> dict[str, Any]:
+    """One assignment graded in a fresh process of its own; its problem entry if that dies."""
+    with ProcessPoolExecutor(max_workers=1) as alone:
+        try:
+            (part,) = alone.submit(grade, submission, (assignment,)).result()
+        except BrokenProcessPool:
+            part = problem_part(assignment, WORKER_DIED, visibilities)
+    return part
 
 
 def grade_all(
@@ -123,7 +150,12 @@ def grade_all(
     on_report: Callable[[int, dict[str, Any]], None] | None = None,
     scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Grade submissions, each assignment of each a separate task, in parallel.
+    """Grade submissions in parallel: each student a task, or each assignment when few.
+
+    A worker grades a whole student on one host (:mod:`autograder.isolation.host`)
+    when there are at least :data:`STUDENTS_PER_WORKER` students per worker (or
+    one worker); with fewer, each assignment is a task of its own so that every
+    worker has work. The cluster grades each assignment as a task.
 
     One submission never stops the others: whatever goes wrong while
     grading it, its worker process dying included, becomes its problem
@@ -156,33 +188,44 @@ def grade_all(
         One JSON object of the contract per submission, in the given order.
     """
     limits, hidden = limits or Limits(), hidden or []
-    grade = partial(_grade_part, visibilities=visibilities, limits=limits, hidden=hidden)
-    tasks = [(s, a) for s in submissions for a in s.assignments]
-    owner = [number for number, s in enumerate(submissions) for _ in s.assignments]
-    first = [0, *accumulate(len(s.assignments) for s in submissions)]
-    parts: list[dict[str, Any] | None] = [None] * len(tasks)
-    left = [len(s.assignments) for s in submissions]
+    grade = partial(_grade_parts, visibilities=visibilities, limits=limits, hidden=hidden)
+    whole = jobs <= 1 or len(submissions) >= STUDENTS_PER_WORKER * jobs
+    numbered = [
+        (number, (s, group))
+        for number, s in enumerate(submissions)
+        # Few students: their assignments side by side, on every worker.
+        for group in ([tuple(s.assignments)] if whole else [(a,) for a in s.assignments])
+        if group
+    ]
+    owner = [number for number, _ in numbered]
+    tasks = [task for _, task in numbered]
+    parts: list[dict[str, dict[str, Any]]] = [{} for _ in submissions]
     reports: list[dict[str, Any] | None] = [None] * len(submissions)
-    bar = _progress_bar(len(tasks)) if progress else None
+    bar = _progress_bar(sum(len(s.assignments) for s in submissions)) if progress else None
     if scheduler:
-        finished: Iterable[tuple[int, dict]] = cluster.grade_parts(
-            tasks, scheduler, visibilities=visibilities, limits=limits, hidden=hidden
+        pairs = [(s, a) for s, assignments in tasks for a in assignments]
+        owner = [n for n, (_, assignments) in zip(owner, tasks, strict=True) for _ in assignments]
+        tasks = [(s, (a,)) for s, a in pairs]
+        finished: Iterable[tuple[int, list[dict[str, Any]]]] = (
+            (index, [part])
+            for index, part in cluster.grade_parts(
+                pairs, scheduler, visibilities=visibilities, limits=limits, hidden=hidden
+            )
         )
     elif jobs <= 1 or len(tasks) == 1:
         finished = ((i, grade(*t)) for i, t in enumerate(tasks))
     else:
         finished = _in_workers(tasks, jobs, grade, visibilities)
-    for index, part in finished:
-        parts[index] = part
-        if bar is not None:
-            bar.update()
+    for index, task_parts in finished:
+        submission, assignments = tasks[index]
         number = owner[index]
-        left[number] -= 1
-        if left[number]:
+        parts[number].update(zip(assignments, task_parts, strict=True))
+        if bar is not None:
+            bar.update(len(task_parts))
+        if len(parts[number]) < len(submission.assignments):
             continue
-        count = len(submissions[number].assignments)
-        mine = [p for p in parts[first[number] : first[number] + count] if p is not None]
-        reports[number] = report.submission_json(submissions[number], mine)
+        mine = [parts[number][a] for a in submission.assignments]
+        reports[number] = report.submission_json(submission, mine)
         if on_report is not None:
             on_report(number, reports[number])
     if bar is not None:

@@ -301,7 +301,7 @@ def _cli(path: Path, level: str, output: Path, *extra: str) -> subprocess.Popen[
 def _default_isolation() -> str:
     """The level the CLI picks when nothing forces one."""
     env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_ISOLATION"}
-    code = "from autograder.isolation.sandbox import isolation_level; print(isolation_level())"
+    code = "from autograder.isolation.confinement import isolation_level; print(isolation_level())"
     probe = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -310,6 +310,7 @@ def _default_isolation() -> str:
         text=True,
         timeout=120,
     )
+    assert probe.returncode == 0, probe.stderr  # a broken probe must not skip the attacks
     return probe.stdout.strip()
 
 

@@ -310,20 +310,33 @@ def test_the_student_name_in_gbk_bytes_is_shown_escaped() -> None:
     assert readable("x\ud800") == "x\\ud800"
 
 
-def _die_on_second(submission: str, assignment: str) -> dict:
-    if submission == "second":
+def _die_on_second(submission: str, assignments: tuple[str, ...]) -> list[dict]:
+    if submission == "second" and "vanishing_gradients" in assignments:
         os._exit(9)  # what the kernel's OOM killer does to a worker
-    return {"name": assignment, "graded": submission}
+    return [{"name": assignment, "graded": submission} for assignment in assignments]
 
 
 def test_a_worker_that_dies_costs_only_its_own_task() -> None:
-    tasks = [(name, "vanishing_gradients") for name in ("first", "second", "third", "fourth")]
+    tasks = [(name, ("vanishing_gradients",)) for name in ("first", "second", "third", "fourth")]
     parts = dict(cli._in_workers(tasks, 2, _die_on_second, ("public",)))  # type: ignore[arg-type]
     assert sorted(parts) == [0, 1, 2, 3]
     for index in (0, 2, 3):
-        assert parts[index] == {"name": "vanishing_gradients", "graded": tasks[index][0]}
-    assert parts[1]["problem"] == cli.WORKER_DIED
-    assert parts[1]["score"] == 0 and parts[1]["max_score"] > 0
+        assert parts[index] == [{"name": "vanishing_gradients", "graded": tasks[index][0]}]
+    (died,) = parts[1]
+    assert died["problem"] == cli.WORKER_DIED
+    assert died["score"] == 0 and died["max_score"] > 0
+
+
+def test_a_worker_that_dies_on_a_whole_student_costs_only_that_assignment() -> None:
+    both = ("critical_points", "vanishing_gradients")
+    tasks = [(name, both) for name in ("first", "second", "third")]
+    parts = dict(cli._in_workers(tasks, 2, _die_on_second, ("public",)))  # type: ignore[arg-type]
+    assert sorted(parts) == [0, 1, 2]
+    for index in (0, 2):
+        assert parts[index] == [{"name": a, "graded": tasks[index][0]} for a in both]
+    graded, died = parts[1]
+    assert graded == {"name": "critical_points", "graded": "second"}, "graded again alone"
+    assert died["problem"] == cli.WORKER_DIED and died["name"] == "vanishing_gradients"
 
 
 def test_export_names_collide_only_as_an_error() -> None:

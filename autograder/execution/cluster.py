@@ -136,7 +136,7 @@ def grade_parts(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Grade ``tasks`` on the cluster at ``address``, yielding results as they finish.
 
-    The isolation level chosen here (:func:`autograder.isolation.sandbox.isolation_level`:
+    The isolation level chosen here (:func:`autograder.isolation.confinement.isolation_level`:
     the CLI's ``--isolation``) travels with each task.
 
     Parameters

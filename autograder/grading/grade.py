@@ -37,9 +37,10 @@ from autograder.grading.results import (
 )
 from autograder.grading.student import NotWrittenYet, Student, untouched_stubs
 from autograder.grading.submission import Submission, SubmissionError, python_source
+from autograder.isolation.host import Host, temporary_folder
 from autograder.isolation.limits import LimitExceeded, Limits, capped
 from autograder.isolation.outcome import LoadError
-from autograder.isolation.sandbox import Sandbox, temporary_folder
+from autograder.isolation.sandbox import Sandbox
 
 # The most text one failed check may hold in each of its fields (it quotes student code).
 CHECK_TEXT_LIMIT = 2000
@@ -127,6 +128,7 @@ def grade_module(
     limits: Limits | None = None,
     hidden: list[Path] | None = None,
     problem: str = "",
+    host: Host | None = None,
 ) -> AssignmentResult:
     """Grade one student module (a ``.py`` file) for one assignment.
 
@@ -146,6 +148,8 @@ def grade_module(
     problem : str
         A reason the module cannot be graded at all (for example an
         unreadable notebook); every function then scores zero with it.
+    host : Host, optional
+        The student's host, to run the module on (by default one of its own).
 
     Returns
     -------
@@ -161,7 +165,8 @@ def grade_module(
     if source is None and not problem:
         problem = "not submitted"
     if not problem:
-        with Sandbox(source, assignment, list(ASSIGNMENTS[assignment]), limits, hidden) as sandbox:
+        functions = list(ASSIGNMENTS[assignment])
+        with Sandbox(source, assignment, functions, limits, hidden, host) as sandbox:
             try:
                 present = sandbox.start()
             except (LoadError, LimitExceeded) as error:
@@ -296,6 +301,7 @@ def grade_assignment(
     visibilities: tuple[str, ...] = VISIBILITIES,
     limits: Limits | None = None,
     hidden: list[Path] | None = None,
+    host: Host | None = None,
 ) -> AssignmentResult:
     """Grade one assignment of a submission (a notebook is converted first).
 
@@ -305,7 +311,7 @@ def grade_assignment(
         What :func:`autograder.grading.submission.discover` found.
     assignment : str
         Which of its assignments.
-    visibilities, limits, hidden
+    visibilities, limits, hidden, host
         As for :func:`grade_module`.
 
     Returns
@@ -331,6 +337,7 @@ def grade_assignment(
             limits=limits,
             hidden=hidden,
             problem=problem,
+            host=host,
         )
     found_at = file.path if file is not None else ""
     return replace(result, source=found_at, seconds=time.perf_counter() - started)

@@ -38,45 +38,22 @@ its standard output (read by a thread, not ``select``), is killed with
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import queue
 import select
-import shutil
-import signal
 import subprocess
-import tempfile
 import threading
 import time
-import weakref
-from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from autograder.isolation import cores, seccomp
-from autograder.isolation.cgroup import ChildGroup
-from autograder.isolation.confinement import (
-    PORTABLE,
-    SANDBOX_GID,
-    SANDBOX_UID,
-    WORK_INSIDE,
-    as_root,
-    bubblewrap_command,
-    isolation_level,
-)
+from autograder.isolation import cores
 from autograder.isolation.harness import codec
+from autograder.isolation.host import Host
 from autograder.isolation.limits import LimitExceeded, Limits
-from autograder.isolation.mounts import (
-    ROOT,
-    child_python,
-    grader_paths,
-    import_paths,
-)
 from autograder.isolation.outcome import (
     LoadError,
     Outcome,
-    config_json,
     describe_load_error,
     exit_reason,
     is_load_message,
@@ -84,96 +61,20 @@ from autograder.isolation.outcome import (
     sandbox_description,
 )
 
-HARNESS_DIR = Path(__file__).parent / "harness"
-HARNESS_FILES = ("child.py", "codec.py", "callables.py")
-KEPT_ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL")
-
 
 class OutOfBudget(LimitExceeded):
     """The sandbox's time budget (``Limits.budget_seconds``) is used up."""
 
 
-_CLONE_NEWNS = 0x00020000
-_MS_NOSUID, _MS_NODEV, _MS_REC, _MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+class ChildDied(LimitExceeded):
+    """The process running the student's code ended without answering."""
 
 
-def _mount_work_folder(work: Path, limits: Limits) -> None:
-    """Mount a tmpfs capped in size and inodes on ``work``, in a new mount namespace.
-
-    Run between fork and exec as root: the mount exists only in the child's
-    namespace (it vanishes with the child, whatever happens to the grader),
-    and bubblewrap binds it as the child's writable folder. bubblewrap's own
-    ``--size`` has no inode counterpart.
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    options = f"size={limits.folder_bytes},nr_inodes={limits.folder_inodes},mode=1777"
-    if (
-        libc.unshare(_CLONE_NEWNS) != 0
-        or libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) != 0
-        or libc.mount(b"tmpfs", bytes(work), b"tmpfs", _MS_NOSUID | _MS_NODEV, options.encode())
-        != 0
-    ):
-        raise OSError(ctypes.get_errno(), "could not mount the child's work folder")
-
-
-@cache
-def _can_mount_work_folders() -> bool:
-    """Whether :func:`_mount_work_folder` works here (as root, where mounts are allowed)."""
-    if not as_root():
-        return False
-    with tempfile.TemporaryDirectory(prefix="autograder-probe-") as folder:
-        try:
-            subprocess.run(
-                ["true"],
-                preexec_fn=lambda: _mount_work_folder(Path(folder), Limits()),
-                check=True,
-                timeout=30,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return False
-    return True
-
-
-def resource_control() -> list[str]:
-    """What bounds a child here besides its own limits, in words (the CLI prints it)."""
-    controls = []
-    group = ChildGroup.create(Limits.memory_bytes, CGROUP_PROCESSES)
-    if group is not None:
-        controls.append(f"cgroup ({', '.join(group.controls)})")
-        group.kill()
-    if isolation_level() == "bubblewrap":
-        if seccomp.program() is not None:
-            controls.append("seccomp")
-        if _can_mount_work_folders():
-            controls.append("inode cap")
-    return controls
-
-
-# Every sandbox and temporary folder alive in this process, for end_everything().
-_LIVE_SANDBOXES: weakref.WeakSet[Sandbox] = weakref.WeakSet()
-_LIVE_FOLDERS: set[Path] = set()
-# The most processes a child's cgroup may hold (bwrap, its init, the child).
-CGROUP_PROCESSES = 16
-
-
-@contextlib.contextmanager
-def temporary_folder(prefix: str) -> Iterator[Path]:
-    """A temporary folder that :func:`end_everything` removes too."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    _LIVE_FOLDERS.add(folder)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        _LIVE_FOLDERS.discard(folder)
-
-
-def end_everything() -> None:
-    """Kill every child of this process's sandboxes, with their process trees and folders."""
-    for sandbox in list(_LIVE_SANDBOXES):
-        sandbox.close()
-    for folder in list(_LIVE_FOLDERS):
-        shutil.rmtree(folder, ignore_errors=True)
+def ended_code(answer: Any) -> int | None:
+    """The exit code in the fork server's ``{"ended": code}`` line, else ``None``."""
+    if isinstance(answer, dict) and len(answer) == 1 and type(answer.get("ended")) is int:
+        return answer["ended"]
+    return None
 
 
 class Sandbox:
@@ -191,6 +92,10 @@ class Sandbox:
         Resource limits.
     hidden : list of pathlib.Path
         Extra folders the child must not see (the graded class folder).
+    host : Host, optional
+        The student's host, shared by the sandboxes of that student's modules
+        one after another (see :mod:`autograder.isolation.host`); by default
+        a host of this sandbox's own, killed when it closes.
 
     Notes
     -----
@@ -205,25 +110,26 @@ class Sandbox:
         functions: list[str],
         limits: Limits | None = None,
         hidden: list[Path] | None = None,
+        host: Host | None = None,
     ) -> None:
         self.source = Path(source)
         self.module_name = module_name
         self.functions = functions
-        self.limits = limits or Limits()
-        here = [Path.cwd()] if Path.cwd() != ROOT else []
-        self.hidden = [*grader_paths(), *(hidden or []), *here]
-        self.isolation = isolation_level()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._answers: int | None = None
-        self._received: queue.Queue[bytes] | None = None  # the portable protocol's lines
+        self.limits = host.limits if host is not None else limits or Limits()
+        self._owns_host = host is None
+        self._host = host if host is not None else Host(self.limits, hidden)
+        self.isolation = self._host.isolation
+        self._running = False  # a child of this module is (believed) alive
         self._buffer = b""
         self._next_id = 0
-        self._folder: Path | None = None
-        self._group: ChildGroup | None = None
         self._budget_end = time.monotonic() + self.limits.budget_seconds
         self.present: dict[str, bool] = {}
         self._core: contextlib.AbstractContextManager[None] | None = None
-        _LIVE_SANDBOXES.add(self)
+
+    @property
+    def _process(self) -> subprocess.Popen[bytes] | None:
+        """The process answering this sandbox (its host's)."""
+        return self._host.process
 
     def __enter__(self) -> Sandbox:
         # The grader's thread and the child it starts share one core (see cores).
@@ -232,7 +138,9 @@ class Sandbox:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        if self._owns_host or not self._end_child():
+            self.close()
+        self._running = False
         if self._core is not None:
             self._core.__exit__(None, None, None)
             self._core = None
@@ -252,6 +160,23 @@ class Sandbox:
         LimitExceeded
             Loading broke a limit.
         """
+        reused = self._host.served > 0 and self._host.process is not None
+        try:
+            answer = self._load()
+        except ChildDied:
+            if not reused:
+                raise
+            # The host had served another module and died before this one
+            # loaded: whatever the module before left, start over on a fresh one.
+            answer = self._load()
+        if answer["status"] == "load_error":
+            self.close()
+            raise LoadError(describe_load_error(answer))
+        self.present = {name: answer["functions"].get(name) is True for name in self.functions}
+        return self.present
+
+    def _load(self) -> dict[str, Any]:
+        """Start the child and return its well-formed answer to loading the module."""
         self._spawn()
         deadline = time.monotonic() + self.limits.load_seconds
         while True:  # lines the module itself wrote to the answer pipe answer nothing
@@ -260,13 +185,9 @@ class Sandbox:
                 during="loading your file",
                 limit=self.limits.load_seconds,
             )
+            self._stop_if_ended(answer, "loading your file")
             if is_load_message(answer):
-                break
-        if answer["status"] == "load_error":
-            self.close()
-            raise LoadError(describe_load_error(answer))
-        self.present = {name: answer["functions"].get(name) is True for name in self.functions}
-        return self.present
+                return answer
 
     def call(
         self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any], consume: bool = False
@@ -296,7 +217,7 @@ class Sandbox:
         """
         if self.out_of_budget():
             raise OutOfBudget(self.budget_message())
-        if self._process is None:
+        if not self._running:
             self.start()
         self._next_id += 1
         request = {
@@ -343,6 +264,7 @@ class Sandbox:
                 during=during,
                 limit=self.limits.call_seconds,
             )
+            self._stop_if_ended(answer, during)
             number = answer.get("id") if isinstance(answer, dict) else None
             if type(number) is not int or number < number_asked:
                 continue  # a late, forged or stray line: it answers nothing now
@@ -352,182 +274,62 @@ class Sandbox:
             return answer
 
     def close(self) -> None:
-        """Kill the child and delete its folder."""
-        if self._process is not None:
-            self._kill()
-            self._process = None
-        if self._group is not None:
-            self._group.kill()
-            self._group = None
-        if self._answers is not None:
-            os.close(self._answers)
-            self._answers = None
-        self._received = None
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        """Kill the child, with its host and everything they started."""
+        self._host.kill()
+        self._running = False
 
     def _spawn(self) -> None:
-        self.close()
-        self._folder = Path(tempfile.mkdtemp(prefix="autograder-"))
-        work = self._folder / "work"
-        harness = self._folder / "harness"
-        work.mkdir()
-        harness.mkdir()
-        for name in HARNESS_FILES:
-            shutil.copy(HARNESS_DIR / name, harness / name)
-        # Inside bubblewrap its file is bound into the work folder from here.
-        source = self._folder / "source"
-        source.mkdir()
-        student_file = (source if self.isolation == "bubblewrap" else work) / (
-            f"{self.module_name}.py"
-        )
-        shutil.copy(self.source, student_file)
-        if self.isolation == "bubblewrap":
-            # The child runs as SANDBOX_UID: its file and the harness must be
-            # readable whatever the grader's umask or the file's own mode.
-            os.chmod(student_file, 0o644)
-            for path in (harness, *harness.iterdir()):
-                os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        output = open(self._folder / "output.txt", "wb")  # noqa: SIM115 - handed to the child
-        read_end, write_end = os.pipe() if not PORTABLE else (None, "stdout")
-        limits = {
-            "memory_bytes": self.limits.memory_bytes,
-            "cpu_seconds": self.limits.cpu_seconds,
-            "file_bytes": self.limits.file_bytes,
-            "processes": 1,
-        }
-        if self.isolation == "bubblewrap":
-            inside_work, inside_harness = Path(WORK_INSIDE), Path("/tmp/harness")
-        else:
-            inside_work, inside_harness = work, harness
-        config = {
-            "answer_fd": write_end,
-            "limits": limits,
-            "module_path": str(inside_work / student_file.name),
-            "module_name": self.module_name,
-            "functions": self.functions,
-            "user": [SANDBOX_UID, SANDBOX_GID]
-            if self.isolation == "bubblewrap" and as_root()
-            else None,
-            "import_paths": import_paths(),
-        }
-        command = [*child_python(), str(inside_harness / "child.py"), config_json(config)]
-        env = {k: os.environ[k] for k in KEPT_ENVIRONMENT if k in os.environ}
-        env |= {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(inside_work),
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "PYTHONHASHSEED": "0",
-        }
-        if "SYSTEMROOT" in os.environ:  # Windows: Python cannot start without it
-            env["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
-        if PORTABLE:
-            self._spawn_portable(command, work, env, output)
-            return
-        mount_work = self.isolation == "bubblewrap" and _can_mount_work_folders()
-        filter_fd = seccomp.program_fd() if self.isolation == "bubblewrap" else None
-        passed = (write_end,) if filter_fd is None else (write_end, filter_fd)
-        if self.isolation == "bubblewrap":
-            bubblewrap = self._bubblewrap(student_file, harness, env, mount_work, filter_fd)
-            command = bubblewrap + command
-            env = {}
-        # Its own cgroup where one can be made: ending it ends every process
-        # the child started, however it detached itself, and bounds its memory
-        # (kernel memory included) and process count.
-        self._group = ChildGroup.create(
-            self.limits.memory_bytes + self.limits.folder_bytes, CGROUP_PROCESSES
-        )
-        self._process = subprocess.Popen(
-            command,
-            preexec_fn=self._before_exec(work if mount_work else None),
-            cwd=work,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=output,
-            stderr=output,
-            pass_fds=passed,
-            start_new_session=True,
-        )
-        if filter_fd is not None:
-            os.close(filter_fd)
-        output.close()
-        os.close(write_end)
-        os.set_blocking(self._process.stdin.fileno(), False)
-        self._answers = read_end
+        """Start this module's child on the host (its first answer is still to be read)."""
+        if self._running:
+            self.close()
         self._buffer = b""
+        command = self._host.prepare(self.module_name, self.source, self.functions)
+        self._running = True
+        if command is not None:
+            deadline = time.monotonic() + self.limits.load_seconds
+            self._send(command, deadline, during="starting your file")
 
-    def _spawn_portable(
-        self, command: list[str], work: Path, env: dict[str, str], output: Any
-    ) -> None:
-        """Start the child with the portable protocol: answers on its stdout, read by a thread."""
-        self._process = subprocess.Popen(
-            command,
-            cwd=work,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=output,
-        )
-        output.close()
-        self._received = queue.Queue()
-        pipe, received = self._process.stdout, self._received
+    def _end_child(self) -> bool:
+        """End this module's child and keep the host for the next module; whether it worked.
 
-        def read_lines() -> None:
-            while chunk := pipe.read1(1 << 20):
-                received.put(chunk)
-            received.put(b"")  # the child closed its end: it is gone
+        Only a clean end keeps the host: the server's ``{"ended": 0}`` after the
+        child read its last request, and nothing after it.
+        """
+        if not self._running or not self._host.forks:
+            return False
+        deadline = time.monotonic() + 5.0
+        try:
+            self._send(codec.dumps({"end": True}), deadline, during="ending")
+            while True:
+                answer = self._read_answer(deadline - time.monotonic(), during="ending")
+                code = ended_code(answer)
+                if code is not None:
+                    return code == 0 and not self._buffer
+        except LimitExceeded:
+            return False
 
-        threading.Thread(target=read_lines, daemon=True).start()
-        self._buffer = b""
+    def _stop_if_ended(self, answer: Any, during: str) -> None:
+        """Raise when ``answer`` is the server's word that the child ended (it died)."""
+        code = ended_code(answer) if self._host.forks else None
+        if code is not None:
+            self.close()
+            raise ChildDied(
+                f"crash: the process running your code {exit_reason(code, self.isolation)} "
+                f"during {during}"
+            )
 
     def _receive(self, seconds: float) -> bytes | None:
         """The next bytes the child sent (``b""``: it is gone), or ``None`` after ``seconds``."""
-        if self._received is not None:
+        received, answers = self._host.received, self._host.answers
+        if received is not None:
             try:
-                return self._received.get(timeout=max(seconds, 0))
+                return received.get(timeout=max(seconds, 0))
             except queue.Empty:
                 return None
-        ready, _, _ = select.select([self._answers], [], [], max(seconds, 0))
-        return os.read(self._answers, 1 << 20) if ready else None
-
-    def _before_exec(self, work: Path | None) -> Any:
-        """What the child does between fork and exec: join its cgroup, mount its folder."""
-        group = self._group
-        if group is None and work is None:
-            return None
-
-        def prepare() -> None:
-            if group is not None:
-                group.enter()
-            if work is not None:
-                _mount_work_folder(work, self.limits)
-
-        return prepare
-
-    def _bubblewrap(
-        self,
-        student_file: Path,
-        harness: Path,
-        env: dict[str, str],
-        mount_work: bool,
-        filter_fd: int | None,
-    ) -> list[str]:
-        # Its writable folder is a small tmpfs of its own (capped in inodes too
-        # where the grader mounts it), holding its file read-only.
-        return bubblewrap_command(
-            self.hidden,
-            work=student_file.parent.parent / "work" if mount_work else None,
-            binds=[
-                (student_file, f"{WORK_INSIDE}/{student_file.name}"),
-                (harness, "/tmp/harness"),
-            ],
-            seccomp_fd=filter_fd,
-            env=env,
-            folder_bytes=self.limits.folder_bytes,
-        )
+        if answers is None:
+            return b""  # the host was killed
+        ready, _, _ = select.select([answers], [], [], max(seconds, 0))
+        return os.read(answers, 1 << 20) if ready else None
 
     def _send(self, data: bytes, deadline: float, during: str) -> None:
         """Write a request to the child, giving up at the call's deadline.
@@ -540,7 +342,7 @@ class Sandbox:
             f"time limit: {during} did not finish within "
             f"{self.limits.call_seconds:g} seconds (the code stopped reading requests)"
         )
-        if self._received is not None:
+        if self._host.received is not None:
             self._send_portable(data, deadline, during, stopped_reading)
             return
         pipe = self._process.stdin.fileno()
@@ -633,28 +435,14 @@ class Sandbox:
         except (ValueError, RecursionError):
             return None
 
-    def _died(self, during: str) -> LimitExceeded:
+    def _died(self, during: str) -> ChildDied:
         process = self._process
         try:
             code = process.wait(timeout=5) if process else None
         except subprocess.TimeoutExpired:
             code = None
         self.close()
-        return LimitExceeded(
+        return ChildDied(
             f"crash: the process running your code {exit_reason(code, self.isolation)} "
             f"during {during}"
         )
-
-    def _kill(self) -> None:
-        process = self._process
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                if PORTABLE:
-                    process.kill()
-                else:
-                    os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        if process.stdin:
-            process.stdin.close()
-        if process.stdout:
-            process.stdout.close()

@@ -97,6 +97,7 @@ table { border-collapse: collapse; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
 """
 
+
 @cache
 def _renderer() -> MarkdownIt:
     """CommonMark with GFM tables; raw HTML in the source is shown as text, never passed on.

@@ -11,6 +11,7 @@ student's function returned, raised or warned.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.abc
 import importlib.util
@@ -303,14 +304,16 @@ def _same_array(before: np.ndarray, after: Any) -> bool:
     return bool(np.array_equal(after, before, equal_nan=True))
 
 
-def main() -> None:
-    config = json.loads(sys.argv[1])
-    requests = os.fdopen(os.dup(0), "rb")
-    if config["answer_fd"] == "stdout":  # the portable protocol: answers on the real stdout
-        answers = os.fdopen(os.dup(1), "wb")
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    else:
-        answers = os.fdopen(config["answer_fd"], "wb")
+def serve(config: dict[str, Any], requests: Any, answers: Any) -> None:
+    """Load the student's module and answer requests until told to end.
+
+    Parameters
+    ----------
+    config : dict
+        ``module_path``, ``module_name``, ``functions``, ``user``, ``limits``.
+    requests, answers : binary file objects
+        Where the requests come from and where the answers go.
+    """
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     sys.meta_path.insert(0, BlockGraderImports())
@@ -334,6 +337,8 @@ def main() -> None:
     answer({"status": "loaded", "functions": present})
     for line in requests:
         request = codec.loads(line)
+        if request.get("end") is True:
+            return
         try:
             outcome = call(module, request, student_file)
             data = codec.dumps(outcome | {"id": request["id"]})
@@ -342,6 +347,111 @@ def main() -> None:
             data = codec.dumps(outcome | {"id": request["id"]})
         answers.write(data)
         answers.flush()
+
+
+COMMAND_LIMIT = 1 << 16
+"""The longest command line the fork server reads (a module's name and functions)."""
+
+
+def serve_forks(config: dict[str, Any]) -> None:
+    """Fork a fresh child per module, one at a time, each loading nothing but its own.
+
+    This process has imported NumPy and the harness and runs no student code.
+    For each command line on standard input (``{"module_name": ...,
+    "functions": [...]}``) it empties the work folder, forks a child that
+    copies the module there (read-only) and :func:`serve` s it, waits for the
+    child to end, and reports ``{"ended": exit code}`` on the answer pipe. If
+    the work folder cannot be emptied (the child left something it cannot
+    remove), it stops instead: the grader then starts a fresh sandbox.
+    """
+    # Unbuffered: a forked child must inherit no read-ahead of its own requests.
+    commands = open(0, "rb", buffering=0)  # noqa: SIM115 - read until the grader closes it
+    answer_fd = config["answer_fd"]
+    work, modules = config["work"], config["modules"]
+    while line := commands.readline(COMMAND_LIMIT):
+        try:
+            command = json.loads(line)
+            name = command["module_name"]
+        except (ValueError, TypeError, KeyError):
+            return  # not a command (a request its child never read): the grader starts over
+        if not empty_folder(work, config["user"]):
+            return
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                path = os.path.join(work, f"{name}.py")
+                copy_read_only(os.path.join(modules, f"{name}.py"), path)
+                requests, answers = os.fdopen(os.dup(0), "rb"), os.fdopen(answer_fd, "wb")
+                serve(config | command | {"module_path": path}, requests, answers)
+                status = 0
+            finally:
+                os._exit(status)
+        _, wait_status = os.waitpid(pid, 0)
+        ended = os.waitstatus_to_exitcode(wait_status)
+        if not empty_folder(work, config["user"]):
+            return
+        os.write(answer_fd, codec.dumps({"ended": ended}))
+
+
+def empty_folder(folder: str, user: list[int] | None) -> bool:
+    """Remove everything in ``folder`` (what a child wrote); whether it is empty now.
+
+    A forked helper does it as the child's user, who owns what the child
+    wrote and may open up its folders (the server itself, root without
+    privileges inside bubblewrap, may not enter them); the module's own copy,
+    the server's, is then removed here.
+    """
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            drop_privileges(user)
+            _remove_contents(folder)
+            status = 0
+        finally:
+            os._exit(status)
+    os.waitpid(pid, 0)
+    for entry in os.scandir(folder):  # what the helper could not remove: the server's copy
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+    return not os.listdir(folder)
+
+
+def _remove_contents(folder: str) -> None:
+    """Remove what is in ``folder``, opening up each folder first (its owner may)."""
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                os.chmod(entry.path, 0o700)
+                _remove_contents(entry.path)
+                os.rmdir(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue  # not the child's (the module's copy), or not removable: checked after
+
+
+def copy_read_only(source: str, target: str) -> None:
+    """Copy the module's file into the work folder, readable by the child, writable by no one."""
+    with open(source, "rb") as given:
+        data = given.read()
+    with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444), "wb") as copy:
+        copy.write(data)
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    if config.get("fork_server"):
+        serve_forks(config)
+        return
+    requests = os.fdopen(os.dup(0), "rb")
+    if config["answer_fd"] == "stdout":  # the portable protocol: answers on the real stdout
+        answers = os.fdopen(os.dup(1), "wb")
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    else:
+        answers = os.fdopen(config["answer_fd"], "wb")
+    serve(config, requests, answers)
 
 
 if __name__ == "__main__":
