@@ -20,7 +20,7 @@ and later runs replay them on the next submission:
   failure that does not come back (so a function wrong only on its first
   call gets the same grade with recordings and without).
 
-A broken limit (:class:`~autograder.isolation.limits.LimitExceeded`) ends the check at
+A broken limit (:class:`~autograder.isolation.sandbox.LimitExceeded`) ends the check at
 once either way, as it does under hypothesis. Recordings are looked up in
 memory, then in a cache folder (``AUTOGRADER_CACHE``, ``off`` to use no
 recording at all; default ``~/.cache/dl-optimization-autograder``), then among

@@ -22,7 +22,7 @@ from autograder.isolation.sandbox import Sandbox
 class NotWrittenYet(BaseException):
     """The student's code raised ``NotImplementedError``: that part is not written yet.
 
-    Like :class:`~autograder.isolation.limits.LimitExceeded` it derives from
+    Like :class:`~autograder.isolation.sandbox.LimitExceeded` it derives from
     ``BaseException``, so hypothesis stops at once instead of shrinking an
     input that does not matter: a stub fails every check of its function on
     whatever it is given, and shrinking that was most of the time spent on an

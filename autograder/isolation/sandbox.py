@@ -4,8 +4,10 @@ This is the one narrow interface between the grader and student code. The
 trusted process (hypothesis, the checks, the reference) sends a request per
 call; the child (:mod:`autograder.isolation.harness.child`) runs the student's function
 and answers with plain data through :mod:`autograder.isolation.harness.codec`.
+The child is forked from its student's :class:`~autograder.isolation.host.Host`
+(a confined fork server); the levels below describe that host's confinement.
 
-Two isolation levels exist (:func:`resolve_isolation` chooses; as root with no
+Two isolation levels exist (:func:`~autograder.isolation.confinement.resolve_isolation` chooses; as root with no
 working bubblewrap it refuses unless the process level is asked for):
 
 ``bubblewrap``
@@ -13,8 +15,8 @@ working bubblewrap it refuses unless the process level is asked for):
     installs): the child gets its own PID, network, IPC, UTS and mount
     namespaces and sees only the system's folders (``/usr``, ``/etc``, ...),
     its interpreter and NumPy, all read-only, and an empty ``/tmp`` holding
-    its own submission (read-only, in a 64 MiB tmpfs folder that is all it
-    may write to). The repository, the graded class and every other folder
+    its own submission (a read-only copy, in a 64 MiB tmpfs folder that is
+    all it may write to). The repository, the graded class and every other folder
     of the machine do not exist there; an installed ``reference`` or
     ``autograder`` beside NumPy is covered with an empty tmpfs. As root the
     child drops to uid/gid 65534 (a real unprivileged user, also outside: no
@@ -30,9 +32,9 @@ working bubblewrap it refuses unless the process level is asked for):
 
 Where POSIX's process tools are missing (Windows: no ``resource``, no
 ``os.killpg``, no ``pass_fds``, ``select`` on sockets only; see
-:data:`PORTABLE`), the ``process`` level runs portably: the child answers on
+:data:`~autograder.isolation.confinement.PORTABLE`), the ``process`` level runs portably: the child answers on
 its standard output (read by a thread, not ``select``), is killed with
-``Popen.kill`` and has time limits only (:func:`limits_in_force` says so).
+``Popen.kill`` and has time limits only (:func:`~autograder.isolation.confinement.limits_in_force` says so).
 """
 
 from __future__ import annotations
