@@ -164,3 +164,26 @@ def test_human_output_shows_feedback_and_table() -> None:
     assert run.returncode == 0, run.stderr
     assert "failing input" in run.stdout
     assert "total" in run.stdout.splitlines()[-3]
+
+
+def test_the_probe_started_early_gives_the_answer_of_a_probe_started_late() -> None:
+    code = (
+        "import sys\n"
+        "from autograder.isolation import confinement as c\n"
+        "if sys.argv[1] == 'early':\n"
+        "    c.probe_in_background()\n"
+        "print(c.resolve_isolation('auto'), c._probe_bubblewrap.cache_info().misses)\n"
+    )
+    answers = {
+        when: subprocess.run(
+            [sys.executable, "-c", code, when],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            timeout=120,
+        ).stdout
+        for when in ("early", "late")
+    }
+    assert answers["early"] == answers["late"]
+    assert answers["early"].split()[1] == "1", "the probe ran once, whoever asked first"

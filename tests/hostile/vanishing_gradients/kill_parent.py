@@ -4,8 +4,9 @@
 bubblewrap only: at the process level the child runs as the grader's user and
 can).
 
-* ``sigmoid_derivative`` (kill_parent): sends SIGKILL to its parent process,
-  the grader if it can reach it.
+* ``sigmoid_derivative`` (kill_parent): sends SIGKILL to its parent process
+  (its host, the fork server) and to that one's parent (the grader, at the
+  process level), wherever it can reach them.
 """
 
 import os
@@ -84,7 +85,14 @@ def sigmoid(z):
 
 
 def sigmoid_derivative(z):
-    os.kill(os.getppid(), signal.SIGKILL)
+    parent = os.getppid()
+    with open("/proc/%d/stat" % parent) as stat:
+        grandparent = int(stat.read().rsplit(")", 1)[1].split()[1])
+    for pid in (grandparent, parent):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
     return None
 
 
