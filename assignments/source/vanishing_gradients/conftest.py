@@ -12,6 +12,9 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "selfcheck"))
 
+from autograder.isolation.confinement import probe_in_background  # noqa: E402
+
+probe_in_background()  # the sandbox's probe runs while the checks are imported
 from autograder.in_notebook import selfcheck  # noqa: E402  (the copy in ./selfcheck/)
 
 ASSIGNMENT = "vanishing_gradients"
