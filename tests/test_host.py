@@ -22,7 +22,7 @@ from autograder.grading.registry import VISIBILITIES
 from autograder.grading.submission import discover
 from autograder.isolation.confinement import isolation_level
 from autograder.isolation.host import Host
-from autograder.isolation.limits import Limits
+from autograder.isolation.limits import LimitExceeded, Limits
 from autograder.isolation.sandbox import Sandbox
 from autograder.reports import report
 
@@ -54,6 +54,14 @@ FORGES_ITS_END = (
     "            pass\n\n\n"
     "signal.signal(signal.SIGALRM, _forge)\n"
     "signal.setitimer(signal.ITIMER_REAL, 0.3)\n" + LISTING
+)
+
+
+DIES_AFTER_ITS_ANSWER = (
+    "import signal\n\n\n"
+    "def die_soon():\n"
+    "    signal.setitimer(signal.ITIMER_REAL, 0.2)  # SIGALRM's default: the process ends\n"
+    "    return 1\n" + LISTING
 )
 
 
@@ -108,6 +116,22 @@ def test_a_forged_end_costs_only_the_module_that_forged_it(level: str, tmp_path:
             assert sandbox.call("listing", (), {}).value == ["first.py"]
             time.sleep(0.6)  # the forged line is written while the child waits for requests
         assert _listing(host, second) == ["second.py"]
+
+
+def test_a_child_that_dies_between_two_calls_is_reported_and_restarted(
+    level: str, tmp_path: Path
+) -> None:
+    dies = _module(tmp_path, "dies", DIES_AFTER_ITS_ANSWER)
+    with (
+        Host(Limits(call_seconds=2)) as host,
+        Sandbox(dies, "dies", ["die_soon", "listing"], host=host) as sandbox,
+    ):
+        sandbox.start()
+        assert sandbox.call("die_soon", (), {}).value == 1
+        time.sleep(0.6)
+        with pytest.raises(LimitExceeded, match="killed by SIGALRM during before the call"):
+            sandbox.call("listing", (), {})
+        assert sandbox.call("listing", (), {}).value == ["dies.py"], "a fresh child"
 
 
 def test_a_new_host_sees_nothing_of_the_last(level: str, tmp_path: Path) -> None:

@@ -393,17 +393,23 @@ class Sandbox:
 
         The child answers one line per request, so between calls nothing may
         be waiting: anything found now was written by student code (a forged
-        or early answer) and must not be taken for the next call's answer.
+        or early answer) and must not be taken for the next call's answer,
+        except the server's word that the child ended since (it died between
+        two calls), which ends the host as a crash.
         """
-        self._buffer = b""
+        last, self._buffer = self._buffer[-64:], b""
         dropped = 0
         while dropped <= self.limits.answer_bytes:
             chunk = self._receive(0)
             if chunk is None:
-                return
+                break
             if not chunk:
-                return  # the child is gone: sending the request will say so
+                return  # the host is gone: sending the request will say so
             dropped += len(chunk)
+            last = (last + chunk)[-64:]
+        if last.endswith(b"\n"):  # the server's word that the child died since its last answer
+            with contextlib.suppress(ValueError, RecursionError):
+                self._stop_if_ended(codec.loads(last.splitlines()[-1]), "before the call")
 
     def _read_answer(self, seconds: float, during: str, limit: float | None = None) -> Any:
         """The next line the child sent, parsed; ``None`` when it is not JSON.
