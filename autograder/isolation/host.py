@@ -7,8 +7,8 @@ NumPy and then forks a fresh child for each module it is asked for, one at a
 time: starting a module costs a fork, not an interpreter and NumPy's import
 (about a tenth of a second each).
 
-A host serves the modules of one student only (:func:`autograder.grading.grade.grade_student`
-opens one per student and closes it after): students never share a process,
+A host serves the modules of one student only (the CLI's workers open one
+per student and kill it after): students never share a process,
 a folder or a namespace. Between two modules of the same student the server
 empties the work folder; a child cannot fork (its process limit), so none is
 left behind either. Whenever anything goes wrong (a time limit, a crash, an
@@ -156,7 +156,7 @@ class Host:
     Attributes
     ----------
     process : subprocess.Popen or None
-        The running server (``None`` before :meth:`open` and after :meth:`kill`).
+        The running server (``None`` before :meth:`prepare` and after :meth:`kill`).
     answers : int or None
         The read end of the answer pipe (``None`` with the portable protocol).
     received : queue.Queue or None
