@@ -189,7 +189,8 @@ def grade_all(
     """
     limits, hidden = limits or Limits(), hidden or []
     grade = partial(_grade_parts, visibilities=visibilities, limits=limits, hidden=hidden)
-    whole = jobs <= 1 or len(submissions) >= STUDENTS_PER_WORKER * jobs
+    # The cluster grades each assignment as a task of its own.
+    whole = not scheduler and (jobs <= 1 or len(submissions) >= STUDENTS_PER_WORKER * jobs)
     numbered = [
         (number, (s, group))
         for number, s in enumerate(submissions)
@@ -203,9 +204,7 @@ def grade_all(
     reports: list[dict[str, Any] | None] = [None] * len(submissions)
     bar = _progress_bar(sum(len(s.assignments) for s in submissions)) if progress else None
     if scheduler:
-        pairs = [(s, a) for s, assignments in tasks for a in assignments]
-        owner = [n for n, (_, assignments) in zip(owner, tasks, strict=True) for _ in assignments]
-        tasks = [(s, (a,)) for s, a in pairs]
+        pairs = [(s, a) for s, (a,) in tasks]
         finished: Iterable[tuple[int, list[dict[str, Any]]]] = (
             (index, [part])
             for index, part in cluster.grade_parts(

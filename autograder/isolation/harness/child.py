@@ -358,11 +358,12 @@ def serve_forks(config: dict[str, Any]) -> None:
 
     This process has imported NumPy and the harness and runs no student code.
     For each command line on standard input (``{"module_name": ...,
-    "functions": [...]}``) it empties the work folder, forks a child that
-    copies the module there (read-only) and :func:`serve` s it, waits for the
-    child to end, and reports ``{"ended": exit code}`` on the answer pipe. If
-    the work folder cannot be emptied (the child left something it cannot
-    remove), it stops instead: the grader then starts a fresh sandbox.
+    "functions": [...]}``) it forks a child that copies the module into the
+    work folder (read-only) and :func:`serve` s it, waits for the child to
+    end, empties the work folder, and reports ``{"ended": exit code}`` on the
+    answer pipe. If the work folder cannot be emptied (the child left
+    something it cannot remove), it stops instead: the grader then starts a
+    fresh sandbox.
     """
     # Unbuffered: a forked child must inherit no read-ahead of its own requests.
     commands = open(0, "rb", buffering=0)  # noqa: SIM115 - read until the grader closes it
@@ -374,9 +375,7 @@ def serve_forks(config: dict[str, Any]) -> None:
             name = command["module_name"]
         except (ValueError, TypeError, KeyError):
             return  # not a command (a request its child never read): the grader starts over
-        if not empty_folder(work, config["user"]):
-            return
-        pid = os.fork()
+        pid = os.fork()  # the work folder is empty: new, or emptied after the child before
         if pid == 0:
             status = 1
             try:
