@@ -134,6 +134,35 @@ def test_a_child_that_dies_between_two_calls_is_reported_and_restarted(
         assert sandbox.call("listing", (), {}).value == ["dies.py"], "a fresh child"
 
 
+ODD_ENDS = (
+    "import os\nimport stat\n\n\n"
+    "def forge_odd_end():\n"
+    "    for fd in range(3, 64):\n"
+    "        try:\n"
+    "            if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+    '                os.write(fd, b\'{"ended": -99999}\\n{"ended": 10000}\\n\')\n'
+    "        except OSError:\n"
+    "            pass\n"
+    "    return 1\n\n\n"
+    "def realtime_signal():\n"
+    "    os.kill(os.getpid(), 40)  # a real-time signal: no name in Python's signal module\n"
+    "    return 1\n" + LISTING
+)
+
+
+def test_odd_exit_codes_cost_only_their_own_calls(level: str, tmp_path: Path) -> None:
+    odd = _module(tmp_path, "odd", ODD_ENDS)
+    with (
+        Host(Limits(call_seconds=2)) as host,
+        Sandbox(odd, "odd", ["forge_odd_end", "realtime_signal", "listing"], host=host) as box,
+    ):
+        box.start()
+        assert box.call("forge_odd_end", (), {}).value == 1, "codes no exit has: stray lines"
+        with pytest.raises(LimitExceeded, match="was killed by signal 40 during"):
+            box.call("realtime_signal", (), {})
+        assert box.call("listing", (), {}).value == ["odd.py"]
+
+
 def test_a_new_host_sees_nothing_of_the_last(level: str, tmp_path: Path) -> None:
     first = _module(tmp_path, "first", LEAVES_FILES)
     second = _module(tmp_path, "second", LISTING)

@@ -82,6 +82,8 @@ def exit_reason(code: int | None, isolation: str = "process") -> str:
         return "stopped answering"
     if isolation == "bubblewrap" and code - 128 in _SIGNAL_NUMBERS:
         code = 128 - code  # bwrap exits with 128 + N when its child dies of signal N
+    if code < 0 and -code not in _SIGNAL_NUMBERS:  # a real-time signal has no name
+        return f"was killed by signal {-code}"
     if code < 0:
         name = signal.Signals(-code).name
         reasons = {

@@ -75,9 +75,13 @@ class ChildDied(LimitExceeded):
 
 
 def ended_code(answer: Any) -> int | None:
-    """The exit code in the fork server's ``{"ended": code}`` line, else ``None``."""
+    """The exit code in the fork server's ``{"ended": code}`` line, else ``None``.
+
+    A code is an exit status (0 to 255) or minus a signal's number (-1 to
+    -64); any other line is not the server's, whatever it claims.
+    """
     if isinstance(answer, dict) and len(answer) == 1 and type(answer.get("ended")) is int:
-        return answer["ended"]
+        return answer["ended"] if -64 <= answer["ended"] <= 255 else None
     return None
 
 
