@@ -14,6 +14,7 @@ from autograder.cli import grade_all
 from autograder.course.sources import stub_source
 from autograder.grading import profiles
 from autograder.grading.submission import discover
+from autograder.isolation.limits import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "submissions"
@@ -68,10 +69,10 @@ def stub_files(folder: Path) -> list[Path]:
     return paths
 
 
-def grade_files(paths: list[Path]) -> list[dict]:
+def grade_files(paths: list[Path], limits: Limits | None = None) -> list[dict]:
     """The JSON report of each single-file submission, graded in parallel, in order."""
     submissions = [discover(p)[0][0] for p in paths]
-    return grade_all(submissions, jobs=os.cpu_count() or 1)
+    return grade_all(submissions, jobs=os.cpu_count() or 1, limits=limits)
 
 
 @pytest.fixture(scope="session")

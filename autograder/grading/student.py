@@ -142,8 +142,13 @@ class Student:
         return "" if self._last is None else show_call(*self._last)
 
     def forget_last_call(self) -> None:
-        """Start a new check: no call made yet."""
+        """Start a new check: no call made yet.
+
+        Calls an earlier check made may be answered from its answers (see
+        :meth:`~autograder.isolation.sandbox.Sandbox.next_check`).
+        """
         self._last = None
+        self._sandbox.next_check()
 
     def call(self, function: str, *args: Any, consume: bool = False, **kwargs: Any) -> Outcome:
         """Call a student function and return everything it did.

@@ -39,6 +39,11 @@ class Limits:
         one submission; an honest one takes seconds to a minute): afterwards
         every call fails at once, so a submission whose every call sleeps
         just under ``call_seconds`` costs minutes, not hours.
+    kept_bytes : int
+        Calls and answers one sandbox keeps in the grader's memory to answer
+        the same call again in a later check (see
+        :meth:`~autograder.isolation.sandbox.Sandbox.next_check`); 0 makes
+        every call.
     """
 
     call_seconds: float = 10.0
@@ -50,6 +55,7 @@ class Limits:
     folder_bytes: int = 64 * 1024**2
     folder_inodes: int = 4096
     budget_seconds: float = 300.0
+    kept_bytes: int = 16 * 1024**2
 
 
 class LimitExceeded(BaseException):

@@ -85,6 +85,18 @@ def ended_code(answer: Any) -> int | None:
     return None
 
 
+KEPT_ANSWER_BYTES = 1 << 16
+"""The longest call and answer kept for later checks (see :meth:`Sandbox.next_check`)."""
+
+
+def _parsed(line: bytes) -> Any:
+    """A line from the child, parsed; ``None`` when it is not JSON."""
+    try:
+        return codec.loads(line)
+    except (ValueError, RecursionError):
+        return None
+
+
 class Sandbox:
     """One student module running in a child process.
 
@@ -130,6 +142,9 @@ class Sandbox:
         self._running = False  # a child of this module is (believed) alive
         self._buffer = b""
         self._next_id = 0
+        self._kept: dict[bytes, bytes] = {}  # a call's JSON: the child's answer line
+        self._kept_bytes = 0
+        self._asked: set[bytes] = set()  # the calls of the current check
         self._budget_end = time.monotonic() + self.limits.budget_seconds
         self.present: dict[str, bool] = {}
         self._core: contextlib.AbstractContextManager[None] | None = None
@@ -227,30 +242,64 @@ class Sandbox:
             raise OutOfBudget(self.budget_message())
         if not self._running:
             self.start()
+        asked = codec.dumps(
+            {
+                "function": function,
+                "args": codec.encode(list(args), special=sandbox_description),
+                "kwargs": codec.encode(kwargs, special=sandbox_description),
+                "consume": consume,
+            }
+        )
+        first_time = asked not in self._asked
+        self._asked.add(asked)
+        kept = self._kept.get(asked) if first_time else None
+        if kept is not None:  # an earlier check's answer, read afresh (checks may change theirs)
+            return outcome_of(codec.loads(kept))
         self._next_id += 1
-        request = {
-            "id": self._next_id,
-            "function": function,
-            "args": codec.encode(list(args), special=sandbox_description),
-            "kwargs": codec.encode(kwargs, special=sandbox_description),
-            "consume": consume,
-        }
         self._discard_unasked()
         deadline = min(time.monotonic() + self.limits.call_seconds, self._budget_end)
         try:
-            self._send(codec.dumps(request), deadline, during=f"{function}(...)")
-            answer = self._answer_to(self._next_id, deadline, during=f"{function}(...)")
+            # The request is the call's JSON object with its number added at the end.
+            self._send(asked[:-2] + b',"id":%d}\n' % self._next_id, deadline, f"{function}(...)")
+            line, answer = self._answer_to(self._next_id, deadline, during=f"{function}(...)")
         except LimitExceeded:
             if self.out_of_budget():
                 raise OutOfBudget(self.budget_message()) from None
             raise
         try:
-            return outcome_of(answer)
+            outcome = outcome_of(answer)
         except LimitExceeded:
             raise
         except Exception:  # a malformed answer (missing keys, unknown tags, ...)
             self.close()
             raise LimitExceeded(f"{function}(...) sent an unreadable answer") from None
+        self._keep(asked, line)
+        return outcome
+
+    def next_check(self) -> None:
+        """Start a new check: answers from earlier checks may serve the calls it repeats.
+
+        The child reseeds every global random generator from the call itself,
+        so a function of its inputs answers the same call the same way every
+        time. The first time a check makes a call that an earlier check of
+        this module already made (checks of one function share their inputs),
+        it gets the first answer to it, read afresh, instead of the call
+        being made again. The second time in one check the call is made: a
+        check that calls twice compares the answers, and code that depends on
+        what it was called with before must show it. Answers are kept while
+        the child lives (a restarted child starts with none), up to
+        :data:`KEPT_ANSWER_BYTES` each and ``limits.kept_bytes`` in all.
+        """
+        self._asked.clear()
+
+    def _keep(self, asked: bytes, line: bytes) -> None:
+        """Keep the answer ``line`` to the call ``asked`` for later checks, within the caps."""
+        size = len(asked) + len(line)
+        if asked in self._kept or size > KEPT_ANSWER_BYTES:
+            return
+        if self._kept_bytes + size <= self.limits.kept_bytes:
+            self._kept[asked] = line
+            self._kept_bytes += size
 
     def out_of_budget(self) -> bool:
         """Whether the time budget of this sandbox's calls is used up."""
@@ -264,14 +313,18 @@ class Sandbox:
             "the remaining checks were not run"
         )
 
-    def _answer_to(self, number_asked: int, deadline: float, during: str) -> Any:
-        """The child's answer to request ``number_asked``, skipping stray lines."""
+    def _answer_to(self, number_asked: int, deadline: float, during: str) -> tuple[bytes, Any]:
+        """The child's answer to request ``number_asked``, as a line and parsed.
+
+        Stray lines are skipped.
+        """
         while True:
-            answer = self._read_answer(
+            line = self._read_line(
                 deadline - time.monotonic(),
                 during=during,
                 limit=self.limits.call_seconds,
             )
+            answer = _parsed(line)
             self._stop_if_ended(answer, during)
             number = answer.get("id") if isinstance(answer, dict) else None
             if type(number) is not int or number < number_asked:
@@ -279,17 +332,24 @@ class Sandbox:
             if number != number_asked:
                 self.close()
                 raise LimitExceeded("the grader received an answer it did not ask for")
-            return answer
+            return line, answer
 
     def close(self) -> None:
         """Kill the child, with its host and everything they started."""
         self._host.kill()
         self._running = False
+        self._forget_answers()
+
+    def _forget_answers(self) -> None:
+        """Drop the kept answers: the next child starts with a fresh module."""
+        self._kept.clear()
+        self._kept_bytes = 0
 
     def _spawn(self) -> None:
         """Start this module's child on the host (its first answer is still to be read)."""
         if self._running:
             self.close()
+        self._forget_answers()
         self._buffer = b""
         command = self._host.prepare(self.module_name, self.source, self.functions)
         self._running = True
@@ -421,6 +481,10 @@ class Sandbox:
         Student code can write to the answer pipe too, so a line is only a
         candidate: the callers skip whatever does not answer them.
         """
+        return _parsed(self._read_line(seconds, during, limit))
+
+    def _read_line(self, seconds: float, during: str, limit: float | None = None) -> bytes:
+        """The next line the child sent, without its newline (see :meth:`_read_answer`)."""
         limit = seconds if limit is None else limit
         deadline = time.monotonic() + seconds
         while b"\n" not in self._buffer:
@@ -444,10 +508,7 @@ class Sandbox:
                     f"{self.limits.answer_bytes // 1024**2} MiB of data"
                 )
         line, _, self._buffer = self._buffer.partition(b"\n")
-        try:
-            return codec.loads(line)
-        except (ValueError, RecursionError):
-            return None
+        return line
 
     def _died(self, during: str) -> ChildDied:
         process = self._process
