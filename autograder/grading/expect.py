@@ -7,11 +7,37 @@ returned nothing, then wrong type, wrong shape, wrong dtype kind, wrong values
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from autograder.grading.show import show, show_type
+
+Detail = str | Callable[[], str]
+"""An extra line of feedback, or a function that writes it when a check fails (most
+pass, and formatting arrays is slow)."""
+
+
+class Later:
+    """Feedback text written only when needed: when a check fails, or when formatted.
+
+    A :data:`Detail` that f-strings and ``str`` also turn into its text.
+
+    Parameters
+    ----------
+    write : callable
+        Returns the text.
+    """
+
+    def __init__(self, write: Callable[[], str]) -> None:
+        self._write = write
+
+    def __call__(self) -> str:
+        return self._write()
+
+    def __str__(self) -> str:
+        return self._write()
 
 
 class CheckFailed(Exception):
@@ -23,20 +49,21 @@ class CheckFailed(Exception):
         What the contract asks for, in words.
     got : str
         What came back.
-    detail : str
-        Optional extra line (for example the eigenvalues of the input).
+    detail : str or callable
+        Optional extra line (for example the eigenvalues of the input), or a
+        function of no argument that returns it.
     """
 
-    def __init__(self, expected: str, got: str, detail: str = "") -> None:
+    def __init__(self, expected: str, got: str, detail: Detail = "") -> None:
         super().__init__(f"expected {expected}, got {got}")
         self.expected = expected
         self.got = got
-        self.detail = detail
+        self.detail = detail() if callable(detail) else detail
         self.call = ""
         self.note = ""
 
 
-def fail(expected: str, got: str, detail: str = "") -> None:
+def fail(expected: str, got: str, detail: Detail = "") -> None:
     """Fail the check at once."""
     raise CheckFailed(expected, got, detail)
 
@@ -63,9 +90,10 @@ def is_int(got: Any, what: str = "an int") -> int:
     return got
 
 
-def is_string(got: Any, expected: str, detail: str = "") -> None:
+def is_string(got: Any, expected: str, detail: Detail = "") -> None:
     """Exactly the string ``expected``."""
-    returned_something(got, show(expected))
+    if got is None:
+        returned_something(got, show(expected))
     if not isinstance(got, str):
         fail(show(expected), show_type(got), detail)
     if got != expected:
@@ -112,7 +140,7 @@ def close(
     rtol: float = 1e-6,
     atol: float = 0.0,
     what: str = "the values",
-    detail: str = "",
+    detail: Detail = "",
 ) -> None:
     """Values within ``atol + rtol * |expected|``, elementwise; NaN never passes.
 

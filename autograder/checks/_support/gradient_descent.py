@@ -176,7 +176,9 @@ def check_full_steps(got: Any, problem: gds.Problem) -> None:
             expected,
             atol=tolerance(start, expected),
             what=f'result["weights"][{e + 1}]',
-            detail=f"one full-batch step from weights[{e}] = {show(start)} with lr = {lr!r}",
+            detail=lambda e=e, start=start: (
+                f"one full-batch step from weights[{e}] = {show(start)} with lr = {lr!r}"
+            ),
         )
 
 
@@ -194,7 +196,7 @@ def check_single_example_steps(got: Any, problem: gds.Problem) -> None:
             w,
             atol=tolerance(weights[e], problem.w0, w),
             what=f'result["weights"][{e + 1}]',
-            detail=(
+            detail=lambda e=e, order=order: (
                 f"one single-example step per row from weights[{e}], rows in the order "
                 f"{show(order)} (permutation call number {e + 1} on one "
                 f"np.random.default_rng({problem.seed}))"

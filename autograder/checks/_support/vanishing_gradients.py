@@ -66,9 +66,9 @@ def true_sigmoid(z: float) -> float:
     return float(vgs.sigmoid_value(float(z)))
 
 
-def describe_chain(chain: vgs.Chain) -> str:
-    """The pre-activations of a chain, for feedback."""
-    return f"the pre-activations z_1 .. z_L are {show(chain.z)}"
+def describe_chain(chain: vgs.Chain) -> expect.Later:
+    """The pre-activations of a chain, for feedback (written when needed)."""
+    return expect.Later(lambda: f"the pre-activations z_1 .. z_L are {show(chain.z)}")
 
 
 def check_recurrence(got: Any, chain: vgs.Chain, activation: str) -> None:

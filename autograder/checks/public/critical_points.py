@@ -216,8 +216,8 @@ def hessian_rejects_bad_x(student, case):
 # --- classify_hessian -----------------------------------------------------------
 
 
-def _eigenvalues(case: st_cp.MatrixCase) -> str:
-    return f"the eigenvalues of H are {show(case.eigenvalues)}"
+def _eigenvalues(case: st_cp.MatrixCase) -> expect.Later:
+    return expect.Later(lambda: f"the eigenvalues of H are {show(case.eigenvalues)}")
 
 
 @check(
@@ -418,10 +418,13 @@ def worked_rosenbrock(student):
     )
 
 
-def _critical_detail(case: st_cp.CriticalCase) -> str:
-    return (
-        f"the gradient at x is {show(case.gradient)} (norm {np.linalg.norm(case.gradient):.3g}), "
-        f"the Hessian's eigenvalues are {show(case.eigenvalues)}"
+def _critical_detail(case: st_cp.CriticalCase) -> expect.Later:
+    return expect.Later(
+        lambda: (
+            f"the gradient at x is {show(case.gradient)} "
+            f"(norm {np.linalg.norm(case.gradient):.3g}), "
+            f"the Hessian's eigenvalues are {show(case.eigenvalues)}"
+        )
     )
 
 
