@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, corpus_files, grade_files
 from test_cli import without_timing
 
+from autograder.grading import remembered
 from autograder.isolation.limits import LimitExceeded, Limits
 from autograder.isolation.sandbox import KEPT_ANSWER_BYTES, Sandbox
 
@@ -120,11 +121,18 @@ def test_nothing_is_kept_beyond_the_limit(tmp_path: Path, monkeypatch: pytest.Mo
         assert _made(box) == 3
 
 
-def test_the_corpora_get_the_same_json_with_and_without_kept_answers(graded: dict) -> None:
-    """Every corpus file, reference and stub: byte-identical reports with nothing kept."""
+def test_the_corpora_get_the_same_json_with_and_without_kept_answers(
+    graded: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every corpus file: byte-identical reports with nothing kept and nothing remembered.
+
+    Nothing remembered: the reference's runs (:mod:`autograder.grading.remembered`)
+    computed for every call, in the forked workers too.
+    """
     real = sorted((ROOT / "tests" / "real").glob("*/*.py"))
     kept = [graded[str(p)] for p in corpus_files("")] + grade_files(real)
     paths = corpus_files("") + real
+    monkeypatch.setattr(remembered, "KEPT_RESULTS", 0)
     made = grade_files(paths, Limits(kept_bytes=0))
     for path, one, other in zip(paths, kept, made, strict=True):
         assert json.dumps(without_timing(one)) == json.dumps(without_timing(other)), path

@@ -24,10 +24,23 @@ from autograder.checks._support.gradient_descent import (
 )
 from autograder.grading import expect
 from autograder.grading.registry import check
+from autograder.grading.remembered import Remembering
 from autograder.grading.show import show
 from autograder.strategies import gradient_descent as gds
 from autograder.strategies.described import Gradient, Loss, Seed
-from reference import gradient_descent as ref
+from reference import gradient_descent
+
+# The slow runs, computed once per grading process for each input (the recorded
+# inputs are the same for every student).
+ref = Remembering(
+    gradient_descent,
+    (
+        "train",
+        "batch_gradient_descent",
+        "stochastic_gradient_descent",
+        "minibatch_gradient_descent",
+    ),
+)
 
 # --- num_batches ------------------------------------------------------------------
 
