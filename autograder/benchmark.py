@@ -95,7 +95,7 @@ def measure(command: list[str], cwd: Path, repeats: int = 1, cache: str | None =
     times, peaks = [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory(prefix="autograder-bench-cache-") as empty:
-            env = os.environ | {"AUTOGRADER_CACHE": cache or empty}
+            env = _scripts_on_path() | {"AUTOGRADER_CACHE": cache or empty}
             out = subprocess.run(
                 [sys.executable, "-c", _MEASURE, str(cwd), *command],
                 capture_output=True,
@@ -145,8 +145,20 @@ def nbgrader_course(folder: Path, students: int, complete: bool = False) -> Path
         cwd=root,
         capture_output=True,
         check=True,
+        env=_scripts_on_path(),
     )
     return root
+
+
+def _scripts_on_path() -> dict[str, str]:
+    """The environment with this Python's scripts folder first on ``PATH``.
+
+    nbgrader runs ``alembic`` by name: without this, a benchmark started with a
+    virtual environment's ``python`` by its path, not activated, measures no
+    nbgrader figure.
+    """
+    scripts = str(Path(sys.executable).parent)
+    return os.environ | {"PATH": os.pathsep.join([scripts, os.environ.get("PATH", "")])}
 
 
 def _line(label: str, m: Measure, extra: str = "") -> str:

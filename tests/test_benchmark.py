@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import re
 import subprocess
 import sys
@@ -44,6 +45,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     )
     plot = tmp_path_factory.mktemp("benchmark") / "epochs.png"
     cluster = [] if CLUSTER else ["--skip-cluster"]
+    # As run by a virtual environment's python named by its path, not activated.
+    scripts = Path(sys.executable).parent
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if Path(p) != scripts]
     run = subprocess.run(
         [
             sys.executable,
@@ -60,6 +64,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         cwd=ROOT,
         capture_output=True,
         text=True,
+        env=os.environ | {"PATH": os.pathsep.join(path)},
         timeout=1800,  # 15 min was not enough on a loaded 2-core machine with the cluster lines
     )
     assert run.returncode == 0, run.stderr
