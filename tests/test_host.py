@@ -129,7 +129,8 @@ def test_a_child_that_dies_between_two_calls_is_reported_and_restarted(
         sandbox.start()
         assert sandbox.call("die_soon", (), {}).value == 1
         time.sleep(0.6)
-        with pytest.raises(LimitExceeded, match="killed by SIGALRM during before the call"):
+        between = "killed by SIGALRM during the time between two calls"
+        with pytest.raises(LimitExceeded, match=between):
             sandbox.call("listing", (), {})
         assert sandbox.call("listing", (), {}).value == ["dies.py"], "a fresh child"
 

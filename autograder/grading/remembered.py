@@ -43,12 +43,12 @@ def remembering(function: Callable[..., Any]) -> Callable[..., Any]:
         key = _key(args, kwargs)
         if key is None:
             return function(*args, **kwargs)
-        if key not in kept:
-            result = function(*args, **kwargs)
-            if len(kept) >= KEPT_RESULTS:
-                return result
-            kept[key] = copy.deepcopy(result)
-        return copy.deepcopy(kept[key])
+        if key in kept:
+            return copy.deepcopy(kept[key])
+        result = function(*args, **kwargs)
+        if len(kept) < KEPT_RESULTS:
+            kept[key] = copy.deepcopy(result)  # the caller may change its own
+        return result
 
     return remembered
 

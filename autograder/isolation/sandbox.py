@@ -85,6 +85,8 @@ def ended_code(answer: Any) -> int | None:
     return None
 
 
+BETWEEN_CALLS = "the time between two calls"
+"""When a child that answered its last call died before the next (in crash messages)."""
 KEPT_ANSWER_BYTES = 1 << 16
 """The longest call and answer kept for later checks (see :meth:`Sandbox.next_check`)."""
 
@@ -338,18 +340,13 @@ class Sandbox:
         """Kill the child, with its host and everything they started."""
         self._host.kill()
         self._running = False
-        self._forget_answers()
-
-    def _forget_answers(self) -> None:
-        """Drop the kept answers: the next child starts with a fresh module."""
-        self._kept.clear()
-        self._kept_bytes = 0
 
     def _spawn(self) -> None:
         """Start this module's child on the host (its first answer is still to be read)."""
         if self._running:
             self.close()
-        self._forget_answers()
+        self._kept.clear()  # a new child: its module has answered nothing yet
+        self._kept_bytes = 0
         self._buffer = b""
         command = self._host.prepare(self.module_name, self.source, self.functions)
         self._running = True
@@ -428,7 +425,7 @@ class Sandbox:
             except BlockingIOError:
                 continue
             except OSError:
-                raise self._died("before the call") from None
+                raise self._died(BETWEEN_CALLS) from None
 
     def _send_portable(
         self, data: bytes, deadline: float, during: str, stopped_reading: LimitExceeded
@@ -450,7 +447,7 @@ class Sandbox:
             self.close()  # killing the child ends the blocked write
             raise stopped_reading
         if failed:
-            raise self._died("before the call")
+            raise self._died(BETWEEN_CALLS)
 
     def _discard_unasked(self) -> None:
         """Drop whatever the child sent that no request asked for yet.
@@ -472,8 +469,7 @@ class Sandbox:
             dropped += len(chunk)
             last = (last + chunk)[-64:]
         if last.endswith(b"\n"):  # the server's word that the child died since its last answer
-            with contextlib.suppress(ValueError, RecursionError):
-                self._stop_if_ended(codec.loads(last.splitlines()[-1]), "before the call")
+            self._stop_if_ended(_parsed(last.splitlines()[-1]), BETWEEN_CALLS)
 
     def _read_answer(self, seconds: float, during: str, limit: float | None = None) -> Any:
         """The next line the child sent, parsed; ``None`` when it is not JSON.
